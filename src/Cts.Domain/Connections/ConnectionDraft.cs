@@ -1,0 +1,11 @@
+namespace Cts.Domain.Connections;
+
+/// <summary>What a client sends to create or replace a connection, before validation.</summary>
+public sealed record ConnectionDraft(
+    string? Id,
+    string? Name,
+    string? Exchange,
+    IReadOnlyList<string>? Symbols,
+    string? PresetId,
+    bool? Testnet,
+    bool? AutoStart);

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+
+namespace Cts.Domain.Connections;
+
+/// <summary>Validates a <see cref="ConnectionDraft"/> field by field, so a client gets every problem at once.</summary>
+public static partial class ConnectionValidator
+{
+    /// <summary>Venues an engine can trade on: the embedded paper market and Binance spot.</summary>
+    public static readonly IReadOnlyList<string> Exchanges = ["paper", "binance"];
+
+    public const int MaxSymbols = 20;
+    public const int MaxNameLength = 100;
+
+    /// <summary>Errors per field (camelCase names as on the wire); empty when the draft is valid.</summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(ConnectionDraft draft)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list))
+            {
+                errors[field] = list = [];
+            }
+            list.Add(message);
+        }
+
+        if (!ConnectionId.IsValid(draft.Id))
+        {
+            Add("id", $"must match {ConnectionId.Pattern}");
+        }
+        if (string.IsNullOrWhiteSpace(draft.Name))
+        {
+            Add("name", "is required");
+        }
+        else if (draft.Name.Length > MaxNameLength)
+        {
+            Add("name", $"must be at most {MaxNameLength} characters");
+        }
+        if (draft.Exchange is null || !Exchanges.Contains(draft.Exchange))
+        {
+            Add("exchange", $"must be one of: {string.Join(", ", Exchanges)}");
+        }
+        if (draft.Symbols is null || draft.Symbols.Count == 0)
+        {
+            Add("symbols", "at least one symbol is required");
+        }
+        else
+        {
+            if (draft.Symbols.Count > MaxSymbols)
+            {
+                Add("symbols", $"at most {MaxSymbols} symbols");
+            }
+            foreach (var symbol in draft.Symbols)
+            {
+                if (symbol is null || !SymbolRegex().IsMatch(symbol))
+                {
+                    Add("symbols", $"'{symbol}' is not a symbol (uppercase letters and digits, 2–20, e.g. BTCUSDT)");
+                }
+            }
+            if (draft.Symbols.Distinct(StringComparer.Ordinal).Count() != draft.Symbols.Count)
+            {
+                Add("symbols", "symbols must be unique");
+            }
+        }
+        if (draft.PresetId is not null && !ConnectionId.IsValid(draft.PresetId))
+        {
+            Add("presetId", $"must match {ConnectionId.Pattern}");
+        }
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex("^[A-Z0-9]{2,20}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SymbolRegex();
+}

@@ -1,0 +1,137 @@
+namespace Cts.Domain.Market;
+
+/// <summary>
+/// The simulated market of the paper exchange: the price of a symbol at a time is a pure function of
+/// (seed, symbol, time), so every node and every restart sees the same market (SPEC §6).
+/// </summary>
+/// <remarks>
+/// Time is cut into segments of 2048 minutes. Each segment boundary has a level drawn from the hash of
+/// (seed, symbol, segment) around the symbol's base price; inside a segment the log-price follows a Brownian
+/// bridge built by midpoint displacement, each midpoint's displacement drawn from the hash of its position.
+/// So any minute's price is computed in O(log 2048) steps with no state, and the path looks like a random walk
+/// with per-minute volatility <see cref="MinuteVolatility"/>. Within a minute the price moves linearly between
+/// the two minute marks.
+/// </remarks>
+public sealed class PaperMarket
+{
+    private const int SegmentMinutes = 2048;
+    private static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly ulong _seed;
+
+    public PaperMarket(ulong seed = 42, double minuteVolatility = 0.0012, double spreadBps = 2.0)
+    {
+        _seed = seed;
+        MinuteVolatility = minuteVolatility;
+        SpreadBps = spreadBps;
+    }
+
+    /// <summary>Standard deviation of the one-minute log return.</summary>
+    public double MinuteVolatility { get; }
+
+    /// <summary>The bid/ask spread in basis points of the mid price.</summary>
+    public double SpreadBps { get; }
+
+    /// <summary>The mid price of <paramref name="symbol"/> at <paramref name="at"/>.</summary>
+    public decimal MidPrice(string symbol, DateTimeOffset at)
+    {
+        var minutes = (at - Epoch).TotalMinutes;
+        var minute = (long)Math.Floor(minutes);
+        var fraction = minutes - minute;
+        var symbolHash = StableHash.Of(symbol);
+        var a = LogPriceAtMinute(symbolHash, symbol, minute);
+        var b = LogPriceAtMinute(symbolHash, symbol, minute + 1);
+        return Round(Math.Exp(a + (b - a) * fraction));
+    }
+
+    /// <summary>Best bid and ask around the mid price.</summary>
+    public Quote QuoteAt(string symbol, DateTimeOffset at)
+    {
+        var mid = MidPrice(symbol, at);
+        var half = mid * (decimal)(SpreadBps / 20000.0);
+        return new Quote(symbol, Round(mid - half), Round(mid + half), mid, at);
+    }
+
+    /// <summary>The one-minute candle that starts at the minute containing <paramref name="minuteStart"/>.</summary>
+    public Candle CandleAt(string symbol, DateTimeOffset minuteStart)
+    {
+        var symbolHash = StableHash.Of(symbol);
+        var minute = (long)Math.Floor((minuteStart - Epoch).TotalMinutes);
+        var open = Math.Exp(LogPriceAtMinute(symbolHash, symbol, minute));
+        var close = Math.Exp(LogPriceAtMinute(symbolHash, symbol, minute + 1));
+        // Intra-minute excursions beyond open/close, drawn from the hash so they are as deterministic as the path.
+        var up = Math.Abs(StableHash.Normal(StableHash.Mix(_seed, symbolHash, (ulong)minute * 2 + 1))) * MinuteVolatility * 0.5;
+        var down = Math.Abs(StableHash.Normal(StableHash.Mix(_seed, symbolHash, (ulong)minute * 2 + 2))) * MinuteVolatility * 0.5;
+        var high = Math.Max(open, close) * Math.Exp(up);
+        var low = Math.Min(open, close) * Math.Exp(-down);
+        var volume = 1 + StableHash.Unit(StableHash.Mix(_seed, symbolHash, (ulong)minute * 2 + 3)) * 99;
+        var start = Epoch.AddMinutes(minute);
+        return new Candle(start, Round(open), Round(high), Round(low), Round(close), Math.Round((decimal)volume, 4));
+    }
+
+    /// <summary>The <paramref name="count"/> completed one-minute candles before <paramref name="now"/>, oldest first.</summary>
+    public IReadOnlyList<Candle> RecentCandles(string symbol, DateTimeOffset now, int count)
+    {
+        var currentMinute = Epoch.AddMinutes(Math.Floor((now - Epoch).TotalMinutes));
+        var candles = new Candle[count];
+        for (var i = 0; i < count; i++)
+        {
+            candles[i] = CandleAt(symbol, currentMinute.AddMinutes(i - count));
+        }
+        return candles;
+    }
+
+    private double LogPriceAtMinute(ulong symbolHash, string symbol, long minute)
+    {
+        var segment = Math.DivRem(minute, SegmentMinutes, out var offset);
+        if (offset < 0)
+        {
+            segment--;
+            offset += SegmentMinutes;
+        }
+        long lo = 0, hi = SegmentMinutes;
+        var vLo = SegmentLevel(symbolHash, symbol, segment);
+        var vHi = SegmentLevel(symbolHash, symbol, segment + 1);
+        while (true)
+        {
+            if (offset == lo) return vLo;
+            if (offset == hi) return vHi;
+            var mid = (lo + hi) / 2;
+            var sigma = MinuteVolatility * Math.Sqrt((hi - lo) / 4.0);
+            var z = StableHash.Normal(StableHash.Mix(_seed ^ 0x5bd1e995UL, symbolHash, (ulong)(segment * SegmentMinutes + mid)));
+            var vMid = (vLo + vHi) / 2 + sigma * z;
+            if (offset < mid)
+            {
+                hi = mid;
+                vHi = vMid;
+            }
+            else
+            {
+                lo = mid;
+                vLo = vMid;
+            }
+        }
+    }
+
+    private double SegmentLevel(ulong symbolHash, string symbol, long segment)
+    {
+        // Levels wander around the base price with the volatility a walk of one segment would have, halved so the
+        // market neither runs away nor sits still over months.
+        var sigma = MinuteVolatility * Math.Sqrt(SegmentMinutes) * 0.5;
+        return Math.Log(BasePrice(symbol)) + sigma * StableHash.Normal(StableHash.Mix(_seed, symbolHash, (ulong)segment));
+    }
+
+    /// <summary>A plausible starting price per symbol; unknown symbols get one from their hash (10–1000).</summary>
+    public static double BasePrice(string symbol) => symbol switch
+    {
+        "BTCUSDT" => 60000,
+        "ETHUSDT" => 3000,
+        "SOLUSDT" => 150,
+        "BNBUSDT" => 600,
+        _ => 10 * Math.Pow(100, StableHash.Unit(StableHash.Of(symbol))),
+    };
+
+    private static decimal Round(double value) => Math.Round((decimal)value, 8);
+
+    private static decimal Round(decimal value) => Math.Round(value, 8);
+}

@@ -1,0 +1,14 @@
+namespace Cts.Domain.Processors;
+
+/// <summary>The direction an indication points to.</summary>
+public enum Direction
+{
+    Neutral,
+    Up,
+    Down,
+}
+
+/// <summary>What the indications processor concluded for one symbol from its latest candles.</summary>
+/// <param name="Strength">How far the fast average is from the slow one, relative to the price (0 when equal).</param>
+public sealed record Indication(string Symbol, DateTimeOffset At, Direction Direction, double Strength, decimal Close,
+    IReadOnlyDictionary<string, double> Values);

@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Cts.Domain.Connections;
+using Cts.Domain.Engines;
+using Cts.Functions.Engines;
+using Cts.Functions.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Cts.Functions.Api;
+
+/// <summary>The engines resource (SPEC §4): status, status-all and lifecycle actions. Handlers delegate to <see cref="EngineService"/>.</summary>
+public static class EnginesApi
+{
+    public const int DefaultTop = 100;
+    public const int MaxTop = 1000;
+
+    /// <summary>The actions the engines API exposes as routes (enable, disable and delete belong to connections).</summary>
+    public static readonly string[] RoutedActions = ["start", "stop", "pause", "resume", "restart"];
+
+    public static RouteGroupBuilder MapEnginesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/engines").WithTags("Engines");
+        api.MapGet("/", ListEngines);
+        api.MapGet("/{connectionId}", GetEngine);
+        api.MapPost("/{connectionId}/{action}", RunAction);
+        api.MapGet("/{connectionId}/audit", GetAudit);
+        return api;
+    }
+
+    public static async Task<Results<Ok<EngineList>, StatusCodeHttpResult, ValidationProblem>> ListEngines(
+        [AsParameters] EngineServices services, string? state, int? top, string? continuationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (state is not null && !Enum.TryParse<EngineState>(state, ignoreCase: true, out _))
+        {
+            errors["state"] = [$"must be one of: {string.Join(", ", Enum.GetNames<EngineState>())}"];
+        }
+        if (top is < 1 or > MaxTop)
+        {
+            errors["top"] = [$"must be between 1 and {MaxTop}"];
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var (engines, next) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
+        var etag = ETagOf(engines, next);
+        var context = services.Http;
+        context.Response.Headers.ETag = etag;
+        if (context.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Ok(new EngineList(engines, engines.Count, services.Time.GetUtcNow(), next));
+    }
+
+    public static async Task<Results<Ok<EngineStatus>, NotFound<ProblemDetails>, ProblemHttpResult, ValidationProblem>> GetEngine(
+        [AsParameters] EngineServices services, string connectionId)
+    {
+        if (!ConnectionId.IsValid(connectionId))
+        {
+            return Problems.InvalidId(connectionId);
+        }
+        var status = await services.Engines.GetStatusAsync(connectionId);
+        return status is null ? Problems.NotFound("Connection", connectionId) : TypedResults.Ok(status);
+    }
+
+    public static async Task<IResult> RunAction([AsParameters] EngineServices services, string connectionId, string action)
+    {
+        if (!RoutedActions.Contains(action))
+        {
+            return Problems.NotFound("Action", action);
+        }
+        if (!ConnectionId.IsValid(connectionId))
+        {
+            return Problems.InvalidId(connectionId);
+        }
+        var (body, errors) = await RequestBody.ReadAsync<EngineActionRequest>(services.Http.Request, required: false);
+        if (errors is not null)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (body?.ClosePositions is not null && action != "stop")
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["closePositions"] = ["only stop takes closePositions"] });
+        }
+        if (body?.Reason is { Length: > 500 })
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["reason"] = ["at most 500 characters"] });
+        }
+        var command = new EngineCommand(action, ApiCaller.Actor(services.Http), body?.Reason, ApiCaller.CorrelationId(services.Http),
+            body?.ClosePositions ?? false);
+        return ToHttp(await services.Engines.ExecuteAsync(connectionId, command), connectionId);
+    }
+
+    /// <summary>Maps an engine action's result: 200 settled, 202 still under way, 404 unknown, 409 not allowed.</summary>
+    public static IResult ToHttp(EngineActionResult result, string connectionId)
+    {
+        if (!result.Found)
+        {
+            return Problems.NotFound("Connection", connectionId);
+        }
+        if (result.PendingStatus is not null)
+        {
+            return TypedResults.Accepted($"/api/engines/{connectionId}", new EngineActionResponse(true, result.PendingStatus));
+        }
+        var outcome = result.Result!;
+        return outcome.Outcome == CommandOutcome.Conflict
+            ? Problems.LifecycleConflict(outcome.Status, outcome.Detail)
+            : TypedResults.Ok(new EngineActionResponse(outcome.Outcome == CommandOutcome.Changed, outcome.Status));
+    }
+
+    public static async Task<Results<Ok<AuditList>, ProblemHttpResult, ValidationProblem>> GetAudit(
+        [AsParameters] EngineServices services, AuditLog audit, string connectionId, int? top)
+    {
+        if (!ConnectionId.IsValid(connectionId))
+        {
+            return Problems.InvalidId(connectionId);
+        }
+        if (top is < 1 or > MaxTop)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["top"] = [$"must be between 1 and {MaxTop}"] });
+        }
+        var entries = await audit.QueryAsync(connectionId, null, null, top ?? DefaultTop);
+        return TypedResults.Ok(new AuditList(entries, entries.Count));
+    }
+
+    private static string ETagOf(IReadOnlyList<EngineStatus> engines, string? next)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new { engines, next });
+        return $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
+    }
+}
+
+/// <summary>What every engines handler needs, bundled so signatures stay short.</summary>
+public sealed record EngineServices(HttpContext Http, EngineService Engines, TimeProvider Time);
+
+/// <summary>Optional body of an engine action.</summary>
+public sealed record EngineActionRequest(string? Reason, bool? ClosePositions);
+
+public sealed record EngineActionResponse(bool Changed, EngineStatus Status);
+
+public sealed record EngineList(IReadOnlyList<EngineStatus> Engines, int Count, DateTimeOffset AsOf, string? ContinuationToken);
+
+public sealed record AuditList(IReadOnlyList<Cts.Domain.Audit.AuditEntry> Entries, int Count);

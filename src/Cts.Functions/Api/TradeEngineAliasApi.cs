@@ -1,0 +1,49 @@
+using Cts.Domain.Connections;
+using Cts.Functions.Engines;
+
+namespace Cts.Functions.Api;
+
+/// <summary>
+/// The old system's routes (SPEC §4), kept so existing clients keep working. Same semantics: they go through the
+/// same <see cref="EngineService"/> as the engines API; nothing here can create or track an engine of its own.
+/// </summary>
+public static class TradeEngineAliasApi
+{
+    public static RouteGroupBuilder MapTradeEngineAliases(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/trade-engine").WithTags("Legacy aliases");
+        api.MapPost("/start", (HttpContext http, EngineService engines) => Run(http, engines, "start"));
+        api.MapPost("/stop", (HttpContext http, EngineService engines) => Run(http, engines, "stop"));
+        api.MapGet("/status-all", ([AsParameters] EngineServices services, string? state, int? top, string? continuationToken) =>
+            EnginesApi.ListEngines(services, state, top, continuationToken));
+        api.MapGet("/status", ([AsParameters] EngineServices services, string? connectionId) =>
+            connectionId is null
+                ? Task.FromResult<IResult>(Problems.Invalid(new Dictionary<string, string[]> { ["connectionId"] = ["is required"] }))
+                : GetStatus(services, connectionId));
+        return api;
+    }
+
+    private static async Task<IResult> GetStatus(EngineServices services, string connectionId) =>
+        await EnginesApi.GetEngine(services, connectionId);
+
+    private static async Task<IResult> Run(HttpContext http, EngineService engines, string action)
+    {
+        var (body, errors) = await RequestBody.ReadAsync<AliasRequest>(http.Request, required: true);
+        if (errors is not null)
+        {
+            return Problems.Invalid(errors);
+        }
+        if (!ConnectionId.IsValid(body!.ConnectionId))
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["connectionId"] = [$"must match {ConnectionId.Pattern}"] });
+        }
+        if (body.ClosePositions is not null && action != "stop")
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["closePositions"] = ["only stop takes closePositions"] });
+        }
+        var command = new EngineCommand(action, ApiCaller.Actor(http), body.Reason, ApiCaller.CorrelationId(http), body.ClosePositions ?? false);
+        return EnginesApi.ToHttp(await engines.ExecuteAsync(body.ConnectionId!, command), body.ConnectionId!);
+    }
+
+    private sealed record AliasRequest(string? ConnectionId, string? Reason, bool? ClosePositions);
+}

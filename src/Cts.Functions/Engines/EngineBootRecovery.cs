@@ -1,0 +1,63 @@
+using Azure.Data.Tables;
+using Cts.Domain.Engines;
+using Cts.Functions.Storage;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// At boot, finds every engine whose persisted state is active (Initializing, Running, Paused, Stopping) and
+/// activates it, so it recovers within seconds instead of at its reminder's next tick. Recovery itself happens in
+/// the engine; this only wakes it. Safe to run on every node: waking an engine twice is harmless.
+/// </summary>
+public sealed partial class EngineBootRecovery(
+    CtsTables tables, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<EngineBootRecovery> logger) : BackgroundService
+{
+    private const int Parallelism = 64;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // The silo starts as another hosted service; engines can be called once the whole host has started.
+            await WaitForStartAsync(stoppingToken);
+            var ids = await FindActiveEnginesAsync(stoppingToken);
+            LogFound(ids.Count);
+            await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
+                async (id, _) => await grains.GetGrain<IEngineGrain>(id).Recover());
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The reminders still bring every active engine back; the scan only makes it faster.
+            LogScanFailed(e);
+        }
+    }
+
+    private Task WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(stoppingToken);
+    }
+
+    private async Task<List<string>> FindActiveEnginesAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableGrainStorage.TableName, cancellationToken);
+        var active = Enum.GetValues<EngineState>().Where(EngineLifecycle.IsActive).Select(s => $"State eq '{s}'");
+        var filter = $"PartitionKey eq 'engine' and ({string.Join(" or ", active)})";
+        var ids = new List<string>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ids.Add(entity.RowKey);
+        }
+        return ids;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Boot recovery: {Count} active engines to wake")]
+    private partial void LogFound(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Boot recovery scan failed; engines will come back at their reminder's next tick")]
+    private partial void LogScanFailed(Exception exception);
+}

@@ -1,0 +1,369 @@
+using Cts.Domain.Audit;
+using Cts.Domain.Engines;
+using Cts.Domain.Exchanges;
+using Cts.Domain.Processors;
+using Cts.Functions.Exchanges;
+using Cts.Functions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// The durable engine of one connection: a durable entity (its persisted <see cref="EngineGrainState"/>, changed
+/// only through lifecycle actions) and an eternal orchestration (three non-interleaving timers drive the
+/// processors while it runs; a durable reminder brings it back after a crash). The lifecycle rules live in
+/// <see cref="EngineLifecycle"/>; the cycle work in <see cref="EngineCycles"/>; this class orchestrates.
+/// </summary>
+public sealed partial class EngineGrain(
+    [PersistentState("engine", EngineGrain.StorageName)] IPersistentState<EngineGrainState> state,
+    ConnectionStore connections,
+    ExchangeFactory exchanges,
+    AuditLog audit,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<EngineGrain> logger) : Grain, IEngineGrain, IRemindable
+{
+    public const string StorageName = "engines";
+    public const string SystemActor = "system";
+    private const string WatchdogReminder = "engine-watchdog";
+
+    private readonly EngineOptions _options = options.Value;
+    private readonly List<IGrainTimer> _timers = [];
+    private EngineCycles _cycles = null!;
+    private EngineCycleContext? _context;
+    private IGrainReminder? _watchdog;
+
+    /// <summary>Bumped whenever timers stop, so a tick already queued from an older run can never execute.</summary>
+    private int _runGeneration;
+
+    private string ConnectionId => this.GetPrimaryKeyString();
+
+    private EngineState Current => Enum.Parse<EngineState>(state.State.State);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _cycles = new EngineCycles(
+            [new IndicationsProcessor(time), new StrategiesProcessor(), new RealtimeProcessor()],
+            time, TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
+        _cycles.Restore(state.State.Health);
+
+        var plan = EngineLifecycle.Recover(Current);
+        if (plan != RecoveryPlan.None)
+        {
+            LogRecovering(ConnectionId, Current, plan);
+        }
+        switch (plan)
+        {
+            case RecoveryPlan.Reinitialize:
+                await StartUpAsync(SystemActor, "recover", "recovered after restart", null);
+                break;
+            case RecoveryPlan.ResumePaused:
+                if (await InitializeAsync(SystemActor, "recover", null))
+                {
+                    StartTimers(entriesPaused: true);
+                    await EnsureWatchdogAsync();
+                }
+                break;
+            case RecoveryPlan.CompleteStop:
+                await MoveToAsync(EngineState.Stopped);
+                await RecordAsync(SystemActor, "recover", EngineState.Stopping, "stop completed after restart", AuditOutcomes.Changed, null);
+                await RemoveWatchdogAsync();
+                break;
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Graceful shutdown and collection: the current cycle has finished (we are in our own turn); stop the
+        // timers and flush health so the next activation reports what this one measured.
+        StopTimers();
+        if (_cycles is not null && _cycles.HealthDirty && state.RecordExists)
+        {
+            try
+            {
+                await FlushHealthAsync();
+            }
+            catch (Exception e)
+            {
+                LogFlushFailed(e, ConnectionId);
+            }
+        }
+    }
+
+    public Task<EngineStatus> GetStatus() => Task.FromResult(BuildStatus());
+
+    public Task<EngineStatus> Recover() => Task.FromResult(BuildStatus());
+
+    public async Task<EngineCommandResult> Execute(EngineCommand command)
+    {
+        if (!EngineActionNames.TryParse(command.Action, out var action))
+        {
+            return new EngineCommandResult(CommandOutcome.Conflict, BuildStatus(), $"unknown action '{command.Action}'");
+        }
+        var from = Current;
+        var decision = EngineLifecycle.Decide(from, action);
+        if (decision.Kind == DecisionKind.Refused)
+        {
+            var detail = $"cannot {action.ToWire()} an engine that is {from}";
+            await RecordAsync(command.Actor, action.ToWire(), from, detail, AuditOutcomes.Refused, command.CorrelationId, to: from);
+            return new EngineCommandResult(CommandOutcome.Conflict, BuildStatus(), detail);
+        }
+        if (decision.Kind == DecisionKind.NoOp)
+        {
+            await RecordAsync(command.Actor, action.ToWire(), from, command.Reason, AuditOutcomes.NoOp, command.CorrelationId);
+            return new EngineCommandResult(CommandOutcome.Unchanged, BuildStatus());
+        }
+
+        LogAction(ConnectionId, action.ToWire(), from, command.Actor);
+        switch (action)
+        {
+            case EngineAction.Start:
+                await StartUpAsync(command.Actor, "start", command.Reason, command.CorrelationId, from);
+                return Changed();
+            case EngineAction.Stop:
+                await ShutDownAsync();
+                break;
+            case EngineAction.Restart:
+                await ShutDownAsync();
+                await StartUpAsync(command.Actor, "restart", command.Reason, command.CorrelationId, from);
+                return Changed();
+            case EngineAction.Pause:
+                await MoveToAsync(EngineState.Paused);
+                _context?.EntriesPaused = true;
+                break;
+            case EngineAction.Resume:
+                await MoveToAsync(EngineState.Running);
+                _context?.EntriesPaused = false;
+                break;
+            case EngineAction.Enable:
+            case EngineAction.Disable:
+                await MoveToAsync(decision.Target);
+                break;
+            case EngineAction.Delete:
+                StopTimers();
+                await RemoveWatchdogAsync();
+                await RecordAsync(command.Actor, "delete", from, command.Reason, AuditOutcomes.Changed, command.CorrelationId, to: EngineState.Idle);
+                await state.ClearStateAsync();
+                state.State = new EngineGrainState();
+                DeactivateOnIdle();
+                return Changed();
+        }
+        await RecordAsync(command.Actor, action.ToWire(), from, command.Reason, AuditOutcomes.Changed, command.CorrelationId);
+        return Changed();
+
+        EngineCommandResult Changed() => new(CommandOutcome.Changed, BuildStatus());
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // The reminder exists to activate the engine after a crash; activation has already recovered it.
+        // An engine with nothing left to recover drops the reminder so idle engines cost nothing.
+        if (reminderName == WatchdogReminder && !NeedsWatchdog(Current))
+        {
+            await RemoveWatchdogAsync();
+        }
+    }
+
+    /// <summary>Initializing → Running (or Error): loads the connection, checks the exchange, starts the timers.</summary>
+    private async Task StartUpAsync(string actor, string action, string? reason, string? correlationId, EngineState? from = null)
+    {
+        var origin = from ?? Current;
+        await MoveToAsync(EngineState.Initializing);
+        await EnsureWatchdogAsync();
+        if (!await InitializeAsync(actor, action, correlationId))
+        {
+            await RecordAsync(actor, action, origin, state.State.LastError?.Message, AuditOutcomes.Failed, correlationId);
+            return;
+        }
+        state.State.LastError = null;
+        state.State.Retry = null;
+        state.State.Escalated = false;
+        await MoveToAsync(EngineState.Running);
+        StartTimers(entriesPaused: false);
+        await RecordAsync(actor, action, origin, reason, AuditOutcomes.Changed, correlationId);
+    }
+
+    /// <summary>Builds the cycle context from the connection; on failure the engine is moved to Error and false returned.</summary>
+    private async Task<bool> InitializeAsync(string actor, string action, string? correlationId)
+    {
+        try
+        {
+            var connection = await connections.GetAsync(ConnectionId)
+                ?? throw new ExchangeException(ExchangeFaultKind.Rejected, $"connection '{ConnectionId}' does not exist");
+            var exchange = exchanges.Create(connection.Value);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
+            await exchange.CheckAsync(timeout.Token);
+            _context = new EngineCycleContext(ConnectionId, connection.Value.Symbols, exchange);
+            state.State.ConnectionVersion = connection.Value.Version;
+            return true;
+        }
+        catch (Exception e) when (e is ExchangeException or OperationCanceledException or Azure.RequestFailedException)
+        {
+            var kind = e is ExchangeException { Kind: ExchangeFaultKind.CredentialsRejected } ? "credentials-rejected" : "initialization-failed";
+            LogInitializationFailed(e, ConnectionId, kind);
+            state.State.LastError = new EngineError(kind, e.Message, time.GetUtcNow());
+            StopTimers();
+            await MoveToAsync(EngineState.Error);
+            return false;
+        }
+    }
+
+    /// <summary>Stopping → Stopped: after this returns no cycle of this engine runs again.</summary>
+    private async Task ShutDownAsync()
+    {
+        await MoveToAsync(EngineState.Stopping);
+        StopTimers();
+        await MoveToAsync(EngineState.Stopped);
+        await RemoveWatchdogAsync();
+    }
+
+    private void StartTimers(bool entriesPaused)
+    {
+        StopTimers();
+        _context!.EntriesPaused = entriesPaused;
+        var generation = _runGeneration;
+        foreach (var kind in Enum.GetValues<ProcessorKind>())
+        {
+            var interval = _options.IntervalOf(kind);
+            _timers.Add(this.RegisterGrainTimer(
+                (k, ct) => RunCycleAsync(k, generation, ct), kind,
+                new GrainTimerCreationOptions
+                {
+                    DueTime = FirstTick(kind, interval),
+                    Period = interval,
+                    Interleave = false,
+                    KeepAlive = true,
+                }));
+        }
+        var flush = TimeSpan.FromSeconds(_options.HealthFlushSeconds);
+        _timers.Add(this.RegisterGrainTimer(_ => FlushHealthIfDirtyAsync(generation),
+            new GrainTimerCreationOptions { DueTime = flush, Period = flush, Interleave = false, KeepAlive = true }));
+    }
+
+    private void StopTimers()
+    {
+        _runGeneration++;
+        foreach (var timer in _timers)
+        {
+            timer.Dispose();
+        }
+        _timers.Clear();
+    }
+
+    private async Task RunCycleAsync(ProcessorKind kind, int generation, CancellationToken cancellationToken)
+    {
+        if (generation != _runGeneration || _context is null || !EngineLifecycle.HasTimers(Current))
+        {
+            return;
+        }
+        var health = await _cycles.RunAsync(kind, _context, cancellationToken);
+        if (health.ConsecutiveFailures >= _options.MaxConsecutiveCycleFailures)
+        {
+            var from = Current;
+            StopTimers();
+            state.State.LastError = new EngineError("cycle-failures",
+                $"{kind.ToWire()} failed {health.ConsecutiveFailures} times in a row: {health.LastError}", time.GetUtcNow());
+            await MoveToAsync(EngineState.Error);
+            await RecordAsync(SystemActor, "cycle-failures", from, state.State.LastError.Message, AuditOutcomes.Changed, null);
+        }
+    }
+
+    private Task FlushHealthIfDirtyAsync(int generation) =>
+        generation == _runGeneration && _cycles.HealthDirty ? FlushHealthAsync() : Task.CompletedTask;
+
+    private async Task FlushHealthAsync()
+    {
+        state.State.Health = _cycles.Snapshot();
+        await state.WriteStateAsync();
+        _cycles.MarkFlushed();
+    }
+
+    /// <summary>Persists a new lifecycle state (with the current health) before anything else happens.</summary>
+    private async Task MoveToAsync(EngineState next)
+    {
+        var now = time.GetUtcNow();
+        state.State.State = next.ToString();
+        state.State.Since = now;
+        state.State.UpdatedAt = now;
+        state.State.Health = _cycles.Snapshot();
+        await state.WriteStateAsync();
+        _cycles.MarkFlushed();
+    }
+
+    private async Task RecordAsync(string actor, string action, EngineState from, string? reason, string outcome, string? correlationId,
+        EngineState? to = null)
+    {
+        var entry = new AuditEntry(time.GetUtcNow(), actor, action, ConnectionId, from.ToString(), (to ?? Current).ToString(),
+            reason, outcome, correlationId);
+        try
+        {
+            await audit.AppendAsync(entry);
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            LogAuditFailed(e, ConnectionId, action);
+        }
+    }
+
+    private async Task EnsureWatchdogAsync()
+    {
+        _watchdog ??= await this.RegisterOrUpdateReminder(WatchdogReminder,
+            TimeSpan.FromMinutes(_options.WatchdogMinutes), TimeSpan.FromMinutes(_options.WatchdogMinutes));
+    }
+
+    private async Task RemoveWatchdogAsync()
+    {
+        var reminder = _watchdog ?? await this.GetReminder(WatchdogReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        _watchdog = null;
+    }
+
+    private static bool NeedsWatchdog(EngineState s) => EngineLifecycle.IsActive(s);
+
+    /// <summary>Spreads first ticks over one interval by a stable hash, so engines started together do not tick together.</summary>
+    private TimeSpan FirstTick(ProcessorKind kind, TimeSpan interval)
+    {
+        var hash = Cts.Domain.Market.StableHash.Mix(Cts.Domain.Market.StableHash.Of(ConnectionId), (ulong)kind);
+        return TimeSpan.FromMilliseconds(interval.TotalMilliseconds * Cts.Domain.Market.StableHash.Unit(hash));
+    }
+
+    private EngineStatus BuildStatus()
+    {
+        var s = state.State;
+        var current = Current;
+        return new EngineStatus
+        {
+            ConnectionId = ConnectionId,
+            State = current.ToString(),
+            AllowedActions = EngineLifecycle.AllowedActions(current).Select(a => a.ToWire()).ToArray(),
+            Since = s.Since,
+            ConfigVersion = s.ConfigVersion,
+            ConnectionVersion = s.ConnectionVersion,
+            RestartRequired = s.RestartReason is not null,
+            RestartReason = s.RestartReason,
+            LastError = s.LastError,
+            Retry = s.Retry,
+            Escalated = s.Escalated,
+            Processors = _cycles.View(_options),
+            UpdatedAt = s.UpdatedAt,
+        };
+    }
+
+    [LoggerMessage(LogLevel.Information, "Engine {ConnectionId}: {Action} from {FromState} by {Actor}")]
+    private partial void LogAction(string connectionId, string action, EngineState fromState, string actor);
+
+    [LoggerMessage(LogLevel.Information, "Engine {ConnectionId}: recovering from {PersistedState} ({Plan})")]
+    private partial void LogRecovering(string connectionId, EngineState persistedState, RecoveryPlan plan);
+
+    [LoggerMessage(LogLevel.Warning, "Engine {ConnectionId}: initialization failed ({Kind})")]
+    private partial void LogInitializationFailed(Exception exception, string connectionId, string kind);
+
+    [LoggerMessage(LogLevel.Warning, "Engine {ConnectionId}: health flush failed")]
+    private partial void LogFlushFailed(Exception exception, string connectionId);
+
+    [LoggerMessage(LogLevel.Error, "Engine {ConnectionId}: audit entry for {Action} could not be written")]
+    private partial void LogAuditFailed(Exception exception, string connectionId, string action);
+}

@@ -1,0 +1,39 @@
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// Engine defaults from <c>host.json</c> (<c>cts:engine</c>); presets and settings stored through the API override
+/// the intervals and retry policy per connection.
+/// </summary>
+public sealed class EngineOptions
+{
+    public const string Section = "cts:engine";
+
+    public int IndicationsMs { get; set; } = 5000;
+    public int StrategiesMs { get; set; } = 5000;
+    public int RealtimeMs { get; set; } = 1000;
+
+    /// <summary>How often a running engine writes its processor health (health is never written per cycle).</summary>
+    public int HealthFlushSeconds { get; set; } = 30;
+
+    /// <summary>Period of the durable reminder that brings an active engine back after a crash (Orleans' minimum is 1 minute).</summary>
+    public int WatchdogMinutes { get; set; } = 1;
+
+    /// <summary>How long one processor cycle may take before it is cancelled and counted as failed.</summary>
+    public int CycleTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Consecutive failed cycles of one processor that send the engine to Error.</summary>
+    public int MaxConsecutiveCycleFailures { get; set; } = 10;
+
+    /// <summary>How long SIGTERM waits for in-flight cycles and the final flush before the process exits.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long an engine action may take before the API answers 202 instead of waiting.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 20;
+
+    public TimeSpan IntervalOf(Cts.Domain.Processors.ProcessorKind kind) => TimeSpan.FromMilliseconds(kind switch
+    {
+        Cts.Domain.Processors.ProcessorKind.Indications => IndicationsMs,
+        Cts.Domain.Processors.ProcessorKind.Strategies => StrategiesMs,
+        _ => RealtimeMs,
+    });
+}

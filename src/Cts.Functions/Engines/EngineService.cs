@@ -1,0 +1,68 @@
+using Cts.Functions.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// The one path from the outside (HTTP, background services, tests) to the engines: checks that the connection
+/// exists, calls its engine grain, and bounds how long a caller waits.
+/// </summary>
+public sealed class EngineService(IGrainFactory grains, ConnectionStore connections, TimeProvider time, IOptions<EngineOptions> options)
+{
+    public IEngineGrain Engine(string connectionId) => grains.GetGrain<IEngineGrain>(connectionId);
+
+    /// <summary>The live status of a connection's engine, or null when there is no such connection.</summary>
+    public async Task<EngineStatus?> GetStatusAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        if (await connections.GetAsync(connectionId, cancellationToken) is null)
+        {
+            return null;
+        }
+        return await Engine(connectionId).GetStatus();
+    }
+
+    /// <summary>
+    /// Runs an action and waits for the engine to settle, up to the request timeout; past it the action goes on and the
+    /// caller gets the status as it is (<see cref="EngineActionResult.Pending"/>).
+    /// </summary>
+    public async Task<EngineActionResult> ExecuteAsync(string connectionId, EngineCommand command, CancellationToken cancellationToken = default)
+    {
+        if (await connections.GetAsync(connectionId, cancellationToken) is null)
+        {
+            return EngineActionResult.NotFound();
+        }
+        var engine = Engine(connectionId);
+        var execution = engine.Execute(command);
+        try
+        {
+            var result = await execution.WaitAsync(TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds), time, cancellationToken);
+            return EngineActionResult.Completed(result);
+        }
+        catch (TimeoutException)
+        {
+            return EngineActionResult.Pending(await engine.GetStatus());
+        }
+    }
+
+    /// <summary>
+    /// A page of engine statuses in connection-id order, optionally only those in <paramref name="state"/>. Every
+    /// connection has exactly one engine, so the page follows the connections table; a filtered page may hold fewer
+    /// than <paramref name="top"/> items while a continuation token says more may follow.
+    /// </summary>
+    public async Task<(IReadOnlyList<EngineStatus> Engines, string? ContinuationToken)> ListAsync(
+        string? state, int top, string? continuationToken, CancellationToken cancellationToken = default)
+    {
+        var (page, next) = await connections.ListAsync(top, continuationToken, cancellationToken);
+        var statuses = await Task.WhenAll(page.Select(c => Engine(c.Value.Id).GetStatus()));
+        var selected = state is null ? statuses : statuses.Where(s => string.Equals(s.State, state, StringComparison.OrdinalIgnoreCase)).ToArray();
+        return (selected, next);
+    }
+}
+
+/// <summary>What became of an engine action: not found, settled, or still under way after the request timeout.</summary>
+public sealed record EngineActionResult(bool Found, EngineCommandResult? Result, EngineStatus? PendingStatus)
+{
+    public static EngineActionResult NotFound() => new(false, null, null);
+    public static EngineActionResult Completed(EngineCommandResult result) => new(true, result, null);
+    public static EngineActionResult Pending(EngineStatus status) => new(true, null, status);
+}

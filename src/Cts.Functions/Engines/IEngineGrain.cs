@@ -1,0 +1,20 @@
+using Orleans.Concurrency;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// The durable engine of one connection, keyed by the connection id. It is the only owner of the engine's
+/// lifecycle state: nothing else creates, tracks or changes an engine.
+/// </summary>
+public interface IEngineGrain : IGrainWithStringKey
+{
+    /// <summary>Runs one lifecycle action; answers once the engine has settled (or refused), never throws for a refusal.</summary>
+    Task<EngineCommandResult> Execute(EngineCommand command);
+
+    /// <summary>The engine's status document, from its live state.</summary>
+    [AlwaysInterleave]
+    Task<EngineStatus> GetStatus();
+
+    /// <summary>Activates the engine so it recovers as SPEC §3 "Durability" says; used by the boot scan.</summary>
+    Task<EngineStatus> Recover();
+}

@@ -1,0 +1,16 @@
+using Cts.Domain.Connections;
+using Cts.Domain.Exchanges;
+using Cts.Domain.Market;
+
+namespace Cts.Functions.Exchanges;
+
+/// <summary>Builds the <see cref="IExchange"/> a connection trades on; venues are data, not scattered <c>if</c>s.</summary>
+public sealed class ExchangeFactory(PaperMarket paperMarket, TimeProvider time)
+{
+    public IExchange Create(Connection connection) => connection.Exchange switch
+    {
+        PaperExchange.VenueName => new PaperExchange(paperMarket, time),
+        _ => throw new ExchangeException(ExchangeFaultKind.Rejected,
+            $"exchange '{connection.Exchange}' has no adapter in this build; use 'paper'"),
+    };
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Cts.Domain.Market;
+using Cts.Functions.Engines;
+using Cts.Functions.Exchanges;
+using Cts.Functions.Storage;
+using Orleans.Configuration;
+
+namespace Cts.Functions.Hosting;
+
+/// <summary>Wiring of the engine host: storage, the Orleans silo the engines live in, and the services around them.</summary>
+public static class EngineHostExtensions
+{
+    /// <summary>Storage adapters on Azure Tables: the owners of configuration, audit and (through Orleans) engine state.</summary>
+    public static IServiceCollection AddCtsStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section));
+        services.AddSingleton<CtsTables>();
+        services.AddSingleton<ConnectionStore>();
+        services.AddSingleton<AuditLog>();
+        return services;
+    }
+
+    /// <summary>Engines and what they need: the clock, the paper market, exchange adapters and the command facade.</summary>
+    public static IServiceCollection AddCtsEngines(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PaperMarket(configuration.GetValue<ulong?>("Paper:Seed") ?? 42));
+        services.AddSingleton<ExchangeFactory>();
+        services.AddSingleton<EngineService>();
+        // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder.
+        services.AddHostedService<EngineBootRecovery>();
+        return services;
+    }
+
+    /// <summary>
+    /// The Orleans silo, co-hosted in this process. Local clustering on 127.0.0.1 with configurable ports (tests pick
+    /// free ones); grain state and reminders on Azure Tables so engines survive restarts.
+    /// </summary>
+    public static WebApplicationBuilder AddCtsSilo(this WebApplicationBuilder builder)
+    {
+        builder.UseOrleans(silo =>
+        {
+            // Ports are read when the options are built, not now, so test hosts can override them.
+            silo.UseDevelopmentClustering(options => options.Configure<IConfiguration>((o, cfg) =>
+                o.PrimarySiloEndpoint = new IPEndPoint(IPAddress.Loopback, SiloPort(cfg))));
+            silo.Services.AddOptions<EndpointOptions>().Configure<IConfiguration>((o, cfg) =>
+            {
+                o.AdvertisedIPAddress = IPAddress.Loopback;
+                o.SiloPort = SiloPort(cfg);
+                o.GatewayPort = cfg.GetValue("Orleans:GatewayPort", 30000);
+                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, o.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, o.GatewayPort);
+            });
+            silo.Services.AddOptions<ClusterOptions>().Configure<IConfiguration>((o, cfg) =>
+            {
+                o.ClusterId = cfg.GetValue("Orleans:ClusterId", "cts")!;
+                o.ServiceId = cfg.GetValue("Orleans:ServiceId", "cts")!;
+            });
+            silo.AddTableGrainStorage(EngineGrain.StorageName);
+            silo.UseTableReminders();
+        });
+        return builder;
+    }
+
+    private static int SiloPort(IConfiguration cfg) => cfg.GetValue("Orleans:SiloPort", 11111);
+}

@@ -1,0 +1,115 @@
+using Cts.Functions.Api;
+using Cts.Functions.Engines;
+using Cts.Functions.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Cts.Functions.Hosting;
+
+/// <summary>Host-wide conventions: where it listens, JSON, problem details, shutdown, health.</summary>
+public static class HostDefaultsExtensions
+{
+    public const string DefaultUrls = "http://127.0.0.1:7071";
+
+    public static WebApplicationBuilder AddCtsDefaults(this WebApplicationBuilder builder)
+    {
+        // Loopback unless told otherwise: a trading backend is not exposed by accident.
+        if (string.IsNullOrEmpty(builder.Configuration["Urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        // SIGTERM: in-flight cycles finish and engines flush within this bound (SPEC §1, graceful shutdown).
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<EngineOptions>>((host, engine) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(engine.Value.ShutdownTimeoutSeconds));
+        builder.Services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
+            .AddCheck<SiloHealthCheck>("engine-host", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Unexpected failures become problem documents, never a bare 500 page: storage faults say so with 503 and a
+    /// retry hint, anything else is a 500 problem without internals.
+    /// </summary>
+    public static WebApplication UseCtsErrorHandling(this WebApplication app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var storage = error is Azure.RequestFailedException or Orleans.Storage.InconsistentStateException
+                || error?.InnerException is Azure.RequestFailedException;
+            var status = storage ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+            context.Response.StatusCode = status;
+            if (storage)
+            {
+                context.Response.Headers.RetryAfter = "5";
+            }
+            await Results.Problem(
+                title: storage ? "Storage unavailable" : "Unexpected error",
+                detail: storage ? "Durable storage could not be reached; nothing was acknowledged. Retry shortly." : "The request failed; see the server log with the correlation id.",
+                statusCode: status,
+                type: storage ? "https://cts.dev/problems/unavailable" : "https://cts.dev/problems/unexpected",
+                extensions: new Dictionary<string, object?> { ["correlationId"] = ApiCaller.CorrelationId(context) }).ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Anonymous liveness and readiness (storage reachable, engine host up).</summary>
+    public static WebApplication MapCtsHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+        });
+        return app;
+    }
+}
+
+/// <summary>Ready only while the tables answer.</summary>
+public sealed class StorageHealthCheck(CtsTables tables) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var table = await tables.GetAsync(ConnectionStore.TableName, timeout.Token);
+            await foreach (var _ in table.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: timeout.Token))
+            {
+                break;
+            }
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or AggregateException)
+        {
+            return HealthCheckResult.Unhealthy("storage unreachable");
+        }
+    }
+}
+
+/// <summary>Ready only while the co-hosted silo is up and answers a grain call.</summary>
+public sealed class SiloHealthCheck(IGrainFactory grains, IHostApplicationLifetime lifetime) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!lifetime.ApplicationStarted.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("engine host not running");
+        }
+        try
+        {
+            await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("engine host not answering");
+        }
+    }
+}

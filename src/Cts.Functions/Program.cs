@@ -1,0 +1,22 @@
+using Cts.Functions.Api;
+using Cts.Functions.Hosting;
+
+// The CTS host: HTTP "functions" in front of a co-hosted Orleans silo that runs one durable engine per connection.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddFunctionsConfiguration();
+builder.AddCtsDefaults();
+builder.Services.AddCtsStorage(builder.Configuration);
+builder.Services.AddCtsEngines(builder.Configuration);
+builder.AddCtsSilo();
+
+var app = builder.Build();
+app.UseCtsErrorHandling();
+app.UseCorrelationId();
+app.MapCtsHealth();
+app.MapEnginesApi();
+app.MapConnectionsApi();
+app.MapTradeEngineAliases();
+app.Run();
+
+/// <summary>Visible to the test host (WebApplicationFactory).</summary>
+public partial class Program;

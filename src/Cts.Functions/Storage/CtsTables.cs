@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace Cts.Functions.Storage;
+
+/// <summary>
+/// Hands out the project's tables by logical name (<c>connections</c>, <c>grainstate</c>, …), applying the
+/// configured prefix and creating each table once per process.
+/// </summary>
+public sealed class CtsTables
+{
+    private readonly TableServiceClient _service;
+    private readonly string _prefix;
+    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
+
+    public CtsTables(IOptions<StorageOptions> options)
+        : this(new TableServiceClient(options.Value.ConnectionString), options.Value.Prefix)
+    {
+    }
+
+    public CtsTables(TableServiceClient service, string prefix)
+    {
+        _service = service;
+        _prefix = prefix;
+    }
+
+    public TableServiceClient Service => _service;
+
+    /// <summary>The full table name for a logical name: the prefix followed by the name, letters and digits only.</summary>
+    public string NameOf(string logicalName) => _prefix + logicalName;
+
+    /// <summary>The table for a logical name, created if it does not exist yet.</summary>
+    public Task<TableClient> GetAsync(string logicalName, CancellationToken cancellationToken = default)
+    {
+        var lazy = _tables.GetOrAdd(logicalName, name => new Lazy<Task<TableClient>>(() => CreateAsync(name)));
+        var task = lazy.Value;
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            // Do not cache a failure (storage may have been down): the next caller tries again.
+            _tables.TryRemove(new KeyValuePair<string, Lazy<Task<TableClient>>>(logicalName, lazy));
+        }
+        return task.WaitAsync(cancellationToken);
+    }
+
+    private async Task<TableClient> CreateAsync(string logicalName)
+    {
+        var client = _service.GetTableClient(NameOf(logicalName));
+        await client.CreateIfNotExistsAsync().ConfigureAwait(false);
+        return client;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Cts.Functions.Tests.Infrastructure;
+
+/// <summary>Small helpers over HttpClient for the CTS API, returning raw JSON so tests assert the wire format.</summary>
+public static class ApiClient
+{
+    public static async Task<HttpResponseMessage> CreatePaperConnectionAsync(this HttpClient client, string id, params string[] symbols)
+    {
+        var response = await client.PostAsJsonAsync("/api/connections",
+            new { id, name = $"Paper {id}", exchange = "paper", symbols = symbols.Length == 0 ? ["BTCUSDT"] : symbols });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return response;
+    }
+
+    /// <summary>Creates a paper connection, enables it and starts its engine; returns the start response body.</summary>
+    public static async Task<JsonNode> StartPaperEngineAsync(this HttpClient client, string id)
+    {
+        await client.CreatePaperConnectionAsync(id);
+        (await client.PostAsync($"/api/connections/{id}/enable", null)).EnsureSuccessStatusCode();
+        var start = await client.PostAsync($"/api/engines/{id}/start", null);
+        start.EnsureSuccessStatusCode();
+        return (await start.JsonAsync())!;
+    }
+
+    public static async Task<JsonNode?> JsonAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync());
+
+    public static async Task<JsonNode> StatusAsync(this HttpClient client, string id)
+    {
+        var response = await client.GetAsync($"/api/engines/{id}");
+        response.EnsureSuccessStatusCode();
+        return (await response.JsonAsync())!;
+    }
+
+    public static long Runs(this JsonNode status, string processor) => status["processors"]![processor]!["runs"]!.GetValue<long>();
+
+    public static string State(this JsonNode status) => status["state"]!.GetValue<string>();
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, string json) =>
+        client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+    public static string[] Strings(this JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+
+    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+}

@@ -9,6 +9,7 @@ public static partial class ConnectionId
 
     public static bool IsValid(string? id) => id is not null && Regex().IsMatch(id);
 
-    [GeneratedRegex(Pattern, RegexOptions.CultureInvariant)]
+    // Pattern with "$" replaced by "\z": in .NET "$" also matches before a final "\n", which would let "abc\n" through.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Regex();
 }

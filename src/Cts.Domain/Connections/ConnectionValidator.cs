@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cts.Domain.Config;
 
 namespace Cts.Domain.Connections;
 
@@ -14,61 +15,53 @@ public static partial class ConnectionValidator
     /// <summary>Errors per field (camelCase names as on the wire); empty when the draft is valid.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(ConnectionDraft draft)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-            list.Add(message);
-        }
-
+        var errors = new FieldErrors();
         if (!ConnectionId.IsValid(draft.Id))
         {
-            Add("id", $"must match {ConnectionId.Pattern}");
+            errors.Add("id", $"must match {ConnectionId.Pattern}");
         }
         if (string.IsNullOrWhiteSpace(draft.Name))
         {
-            Add("name", "is required");
+            errors.Add("name", "is required");
         }
         else if (draft.Name.Length > MaxNameLength)
         {
-            Add("name", $"must be at most {MaxNameLength} characters");
+            errors.Add("name", $"must be at most {MaxNameLength} characters");
         }
         if (draft.Exchange is null || !Exchanges.Contains(draft.Exchange))
         {
-            Add("exchange", $"must be one of: {string.Join(", ", Exchanges)}");
+            errors.Add("exchange", $"must be one of: {string.Join(", ", Exchanges)}");
         }
         if (draft.Symbols is null || draft.Symbols.Count == 0)
         {
-            Add("symbols", "at least one symbol is required");
+            errors.Add("symbols", "at least one symbol is required");
         }
         else
         {
             if (draft.Symbols.Count > MaxSymbols)
             {
-                Add("symbols", $"at most {MaxSymbols} symbols");
+                errors.Add("symbols", $"at most {MaxSymbols} symbols");
             }
             foreach (var symbol in draft.Symbols)
             {
                 if (symbol is null || !SymbolRegex().IsMatch(symbol))
                 {
-                    Add("symbols", $"'{symbol}' is not a symbol (uppercase letters and digits, 2–20, e.g. BTCUSDT)");
+                    errors.Add("symbols", $"'{symbol}' is not a symbol (uppercase letters and digits, 2–20, e.g. BTCUSDT)");
                 }
             }
             if (draft.Symbols.Distinct(StringComparer.Ordinal).Count() != draft.Symbols.Count)
             {
-                Add("symbols", "symbols must be unique");
+                errors.Add("symbols", "symbols must be unique");
             }
         }
         if (draft.PresetId is not null && !ConnectionId.IsValid(draft.PresetId))
         {
-            Add("presetId", $"must match {ConnectionId.Pattern}");
+            errors.Add("presetId", $"must match {ConnectionId.Pattern}");
         }
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        return errors.ToDictionary();
     }
 
-    [GeneratedRegex("^[A-Z0-9]{2,20}$", RegexOptions.CultureInvariant)]
+    // "\z", not "$": "$" also matches before a final "\n", which would let "BTCUSDT\n" through.
+    [GeneratedRegex(@"^[A-Z0-9]{2,20}\z", RegexOptions.CultureInvariant)]
     private static partial Regex SymbolRegex();
 }

@@ -1,10 +1,12 @@
 using Cts.Functions.Api;
 using Cts.Functions.Hosting;
+using Cts.Functions.Security;
 
 // The CTS host: HTTP "functions" in front of a co-hosted Orleans silo that runs one durable engine per connection.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFunctionsConfiguration();
 builder.AddCtsDefaults();
+builder.AddCtsSecurity();
 builder.Services.AddCtsStorage(builder.Configuration);
 builder.Services.AddCtsEngines(builder.Configuration);
 builder.AddCtsSilo();
@@ -12,9 +14,13 @@ builder.AddCtsSilo();
 var app = builder.Build();
 app.UseCtsErrorHandling();
 app.UseCorrelationId();
+app.UseRequestSizeLimit();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapCtsHealth();
 app.MapEnginesApi();
 app.MapConnectionsApi();
+app.MapSettingsApi();
 app.MapTradeEngineAliases();
 app.Run();
 

@@ -1,6 +1,7 @@
 using Cts.Domain.Connections;
 using Cts.Domain.Engines;
 using Cts.Functions.Engines;
+using Cts.Functions.Security;
 using Cts.Functions.Storage;
 
 namespace Cts.Functions.Api;
@@ -11,13 +12,13 @@ public static class ConnectionsApi
     public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/connections").WithTags("Connections");
-        api.MapGet("/", List);
-        api.MapPost("/", Create);
-        api.MapGet("/{id}", Get);
-        api.MapPut("/{id}", Replace);
-        api.MapDelete("/{id}", Delete);
-        api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable"));
-        api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable"));
+        api.MapGet("/", List).RequireViewer();
+        api.MapPost("/", Create).RequireAdmin();
+        api.MapGet("/{id}", Get).RequireViewer();
+        api.MapPut("/{id}", Replace).RequireAdmin();
+        api.MapDelete("/{id}", Delete).RequireAdmin();
+        api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable")).RequireOperator();
+        api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable")).RequireOperator();
         return api;
     }
 
@@ -48,10 +49,10 @@ public static class ConnectionsApi
 
     public static async Task<IResult> Create(HttpContext http, ConnectionStore store, TimeProvider time)
     {
-        var (body, errors) = await RequestBody.ReadAsync<ConnectionRequest>(http.Request, required: true);
-        if (errors is not null)
+        var (body, error) = await RequestBody.ReadAsync<ConnectionRequest>(http.Request, required: true);
+        if (error is not null)
         {
-            return Problems.Invalid(errors);
+            return error;
         }
         var draft = body!.ToDraft(body.Id);
         var invalid = ConnectionValidator.Validate(draft);
@@ -77,10 +78,10 @@ public static class ConnectionsApi
         {
             return Problems.InvalidId(id);
         }
-        var (body, errors) = await RequestBody.ReadAsync<ConnectionRequest>(http.Request, required: true);
-        if (errors is not null)
+        var (body, error) = await RequestBody.ReadAsync<ConnectionRequest>(http.Request, required: true);
+        if (error is not null)
         {
-            return Problems.Invalid(errors);
+            return error;
         }
         if (body!.Id is not null && body.Id != id)
         {
@@ -97,7 +98,7 @@ public static class ConnectionsApi
         {
             return Problems.NotFound("Connection", id);
         }
-        var ifMatch = IfMatch(http);
+        var ifMatch = ConditionalRequest.IfMatch(http);
         if (ifMatch is not null && ifMatch != current.ETag)
         {
             return Problems.PreconditionFailed("connection");
@@ -133,7 +134,7 @@ public static class ConnectionsApi
         {
             return Problems.NotFound("Connection", id);
         }
-        var ifMatch = IfMatch(http);
+        var ifMatch = ConditionalRequest.IfMatch(http);
         if (ifMatch is not null && ifMatch != current.ETag)
         {
             return Problems.PreconditionFailed("connection");
@@ -161,12 +162,6 @@ public static class ConnectionsApi
         }
         var command = new EngineCommand(action, ApiCaller.Actor(http), null, ApiCaller.CorrelationId(http));
         return EnginesApi.ToHttp(await engines.ExecuteAsync(id, command), id);
-    }
-
-    private static string? IfMatch(HttpContext http)
-    {
-        var value = http.Request.Headers.IfMatch.ToString();
-        return value.Length == 0 || value == "*" ? null : value;
     }
 
     private static IResult WithETag(HttpContext http, string? etag, IResult result)

@@ -6,7 +6,7 @@ using Cts.Functions.Engines;
 using Cts.Functions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
+using Cts.Functions.Security;
 
 namespace Cts.Functions.Api;
 
@@ -22,10 +22,10 @@ public static class EnginesApi
     public static RouteGroupBuilder MapEnginesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/engines").WithTags("Engines");
-        api.MapGet("/", ListEngines);
-        api.MapGet("/{connectionId}", GetEngine);
-        api.MapPost("/{connectionId}/{action}", RunAction);
-        api.MapGet("/{connectionId}/audit", GetAudit);
+        api.MapGet("/", ListEngines).RequireViewer();
+        api.MapGet("/{connectionId}", GetEngine).RequireViewer();
+        api.MapPost("/{connectionId}/{action}", RunAction).RequireOperator();
+        api.MapGet("/{connectionId}/audit", GetAudit).RequireViewer();
         return api;
     }
 
@@ -77,10 +77,10 @@ public static class EnginesApi
         {
             return Problems.InvalidId(connectionId);
         }
-        var (body, errors) = await RequestBody.ReadAsync<EngineActionRequest>(services.Http.Request, required: false);
-        if (errors is not null)
+        var (body, error) = await RequestBody.ReadAsync<EngineActionRequest>(services.Http.Request, required: false);
+        if (error is not null)
         {
-            return Problems.Invalid(errors);
+            return error;
         }
         if (body?.ClosePositions is not null && action != "stop")
         {

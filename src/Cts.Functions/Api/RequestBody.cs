@@ -1,39 +1,51 @@
 using System.Text.Json;
+using Cts.Functions.Security;
 
 namespace Cts.Functions.Api;
 
 /// <summary>
-/// Reads a JSON request body strictly and turns every way it can be wrong into per-field errors, so handlers
-/// answer 400 with a problem document instead of throwing.
+/// Reads a JSON request body strictly and turns every way it can be wrong into a problem result (400 with the
+/// field named, 413 over the size limit), so handlers never throw on bad input.
 /// </summary>
 public static class RequestBody
 {
-    /// <summary>The parsed body, or the errors to return as a validation problem. An empty body is null with no errors.</summary>
-    public static async Task<(T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(HttpRequest request, bool required)
-        where T : class
+    /// <summary>The parsed body, or the problem to return. An empty optional body is (null, null).</summary>
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, bool required) where T : class
     {
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > SecurityExtensions.MaxRequestBodyBytes)
+            {
+                return (null, TooLarge());
+            }
+            buffer.Write(chunk, 0, read);
+        }
         if (buffer.Length == 0)
         {
-            return required ? (null, new() { ["body"] = ["a JSON body is required"] }) : (null, null);
+            return required ? (null, Field("body", "a JSON body is required")) : (null, null);
         }
         buffer.Position = 0;
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(buffer, ApiJson.Strict, request.HttpContext.RequestAborted);
-            if (value is null)
-            {
-                return (null, new() { ["body"] = ["a JSON object is required"] });
-            }
-            return (value, null);
+            return value is null ? (null, Field("body", "a JSON object is required")) : (value, null);
         }
         catch (JsonException e)
         {
             var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return (null, new() { [field] = [Describe(e)] });
+            return (null, Field(field, Describe(e)));
         }
     }
+
+    private static IResult Field(string field, string message) =>
+        Problems.Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static IResult TooLarge() => TypedResults.Problem(
+        title: "Request body too large", detail: $"Request bodies are limited to {SecurityExtensions.MaxRequestBodyBytes / 1024} KiB.",
+        statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://cts.dev/problems/too-large");
 
     private static string Describe(JsonException e) => e.Message.Contains("could not be mapped", StringComparison.Ordinal)
         ? "unknown field"

@@ -1,5 +1,6 @@
 using Cts.Domain.Connections;
 using Cts.Functions.Engines;
+using Cts.Functions.Security;
 
 namespace Cts.Functions.Api;
 
@@ -12,14 +13,14 @@ public static class TradeEngineAliasApi
     public static RouteGroupBuilder MapTradeEngineAliases(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/trade-engine").WithTags("Legacy aliases");
-        api.MapPost("/start", (HttpContext http, EngineService engines) => Run(http, engines, "start"));
-        api.MapPost("/stop", (HttpContext http, EngineService engines) => Run(http, engines, "stop"));
+        api.MapPost("/start", (HttpContext http, EngineService engines) => Run(http, engines, "start")).RequireOperator();
+        api.MapPost("/stop", (HttpContext http, EngineService engines) => Run(http, engines, "stop")).RequireOperator();
         api.MapGet("/status-all", ([AsParameters] EngineServices services, string? state, int? top, string? continuationToken) =>
-            EnginesApi.ListEngines(services, state, top, continuationToken));
+            EnginesApi.ListEngines(services, state, top, continuationToken)).RequireViewer();
         api.MapGet("/status", ([AsParameters] EngineServices services, string? connectionId) =>
             connectionId is null
                 ? Task.FromResult<IResult>(Problems.Invalid(new Dictionary<string, string[]> { ["connectionId"] = ["is required"] }))
-                : GetStatus(services, connectionId));
+                : GetStatus(services, connectionId)).RequireViewer();
         return api;
     }
 
@@ -28,10 +29,10 @@ public static class TradeEngineAliasApi
 
     private static async Task<IResult> Run(HttpContext http, EngineService engines, string action)
     {
-        var (body, errors) = await RequestBody.ReadAsync<AliasRequest>(http.Request, required: true);
-        if (errors is not null)
+        var (body, error) = await RequestBody.ReadAsync<AliasRequest>(http.Request, required: true);
+        if (error is not null)
         {
-            return Problems.Invalid(errors);
+            return error;
         }
         if (!ConnectionId.IsValid(body!.ConnectionId))
         {

@@ -17,6 +17,7 @@ public static class EngineHostExtensions
         services.AddSingleton<CtsTables>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<SettingsStore>();
         return services;
     }
 

@@ -61,11 +61,12 @@ public static class HostDefaultsExtensions
     /// <summary>Anonymous liveness and readiness (storage reachable, engine host up).</summary>
     public static WebApplication MapCtsHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false })
+            .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
-        });
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -18,6 +18,14 @@ public sealed class CtsAppFactory(AzuriteFixture azurite, IReadOnlyDictionary<st
 
     public Cts.Functions.Storage.CtsTables Tables => azurite.NewTables(Prefix);
 
+    /// <summary>A client that sends the given role's API key (admin unless said otherwise).</summary>
+    public HttpClient CreateClient(string role)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestKeys.For(role));
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var settings = new Dictionary<string, string?>
@@ -31,6 +39,10 @@ public sealed class CtsAppFactory(AzuriteFixture azurite, IReadOnlyDictionary<st
             ["cts:engine:strategiesMs"] = StrategiesMs.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in TestKeys.Settings())
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

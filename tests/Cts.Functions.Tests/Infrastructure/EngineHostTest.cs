@@ -17,7 +17,7 @@ public abstract class EngineHostTest(AzuriteFixture azurite) : IAsyncLifetime
     public Task InitializeAsync()
     {
         Host = new CtsAppFactory(Azurite, Overrides);
-        Client = Host.CreateClient();
+        Client = Host.CreateClient(Cts.Functions.Security.Roles.Admin);
         return Task.CompletedTask;
     }
 

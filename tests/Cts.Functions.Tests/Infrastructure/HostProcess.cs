@@ -92,6 +92,7 @@ public sealed class HostProcess : IAsyncDisposable
         Settings = settings ?? new Dictionary<string, string?>();
         BaseAddress = new Uri($"http://127.0.0.1:{Ports.Http.ToString(CultureInfo.InvariantCulture)}");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", TestKeys.Admin);
         AppDomain.CurrentDomain.ProcessExit += OnTestProcessExit;
     }
 
@@ -366,6 +367,7 @@ public sealed class HostProcess : IAsyncDisposable
                 || key.StartsWith("Orleans__", StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith("cts__", StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith("Paper__", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase)
                 || key.Equals("Urls", StringComparison.OrdinalIgnoreCase)
                 || key.EndsWith("_URLS", StringComparison.OrdinalIgnoreCase)
                 || key.EndsWith("_HTTP_PORTS", StringComparison.OrdinalIgnoreCase)
@@ -386,6 +388,10 @@ public sealed class HostProcess : IAsyncDisposable
         environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
         environment["Logging__LogLevel__Polly"] = "Warning";
+        foreach (var (key, value) in TestKeys.Settings("__"))
+        {
+            environment[key] = value;
+        }
         foreach (var (key, value) in FastEngine.Concat(Settings))
         {
             if (value is null)

@@ -14,4 +14,5 @@ public sealed record Connection(
     bool AutoStart,
     long Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    StoredCredentials? Credentials = null);

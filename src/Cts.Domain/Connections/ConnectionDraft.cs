@@ -8,4 +8,8 @@ public sealed record ConnectionDraft(
     IReadOnlyList<string>? Symbols,
     string? PresetId,
     bool? Testnet,
-    bool? AutoStart);
+    bool? AutoStart,
+    CredentialsDraft? Credentials = null);
+
+/// <summary>Credentials as a client sends them: plaintext, validated, then encrypted by the host and never shown again.</summary>
+public sealed record CredentialsDraft(string? ApiKey, string? ApiSecret);

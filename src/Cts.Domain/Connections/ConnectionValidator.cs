@@ -54,6 +54,11 @@ public static partial class ConnectionValidator
                 errors.Add("symbols", "symbols must be unique");
             }
         }
+        if (draft.Credentials is not null)
+        {
+            CheckSecret(errors, "credentials.apiKey", draft.Credentials.ApiKey);
+            CheckSecret(errors, "credentials.apiSecret", draft.Credentials.ApiSecret);
+        }
         if (draft.PresetId is not null && !ConnectionId.IsValid(draft.PresetId))
         {
             errors.Add("presetId", $"must match {ConnectionId.Pattern}");
@@ -62,6 +67,27 @@ public static partial class ConnectionValidator
     }
 
     // "\z", not "$": "$" also matches before a final "\n", which would let "BTCUSDT\n" through.
+    /// <summary>Venues that cannot trade without credentials.</summary>
+    public static bool RequiresCredentials(string exchange) => exchange != "paper";
+
+    private static void CheckSecret(FieldErrors errors, string field, string? value)
+    {
+        // The message never repeats the value: it is a secret.
+        if (string.IsNullOrEmpty(value))
+        {
+            errors.Add(field, "is required");
+        }
+        else if (value.Length > MaxSecretLength || !SecretRegex().IsMatch(value))
+        {
+            errors.Add(field, $"must be 1–{MaxSecretLength} printable characters without spaces");
+        }
+    }
+
+    public const int MaxSecretLength = 256;
+
+    [GeneratedRegex(@"^[\x21-\x7E]+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretRegex();
+
     [GeneratedRegex(@"^[A-Z0-9]{2,20}\z", RegexOptions.CultureInvariant)]
     private static partial Regex SymbolRegex();
 }

@@ -1,5 +1,5 @@
 using Cts.Domain.Connections;
-using Cts.Domain.Engines;
+using Cts.Functions.Config;
 using Cts.Functions.Engines;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
@@ -39,40 +39,22 @@ public static class ConnectionsApi
             return Problems.InvalidId(id);
         }
         var found = await store.GetAsync(id);
-        if (found is null)
-        {
-            return Problems.NotFound("Connection", id);
-        }
-        http.Response.Headers.ETag = found.ETag;
-        return TypedResults.Ok(ConnectionView.From(found.Value));
+        return ConfigResults.ToHttp(http, found is null ? ConfigResult<Connection>.NotFound() : new(ConfigOutcome.Ok, found.Value, found.ETag),
+            "Connection", id, ConnectionView.From);
     }
 
-    public static async Task<IResult> Create(HttpContext http, ConnectionStore store, TimeProvider time)
+    public static async Task<IResult> Create(HttpContext http, ConnectionService connections)
     {
         var (body, error) = await RequestBody.ReadAsync<ConnectionRequest>(http.Request, required: true);
         if (error is not null)
         {
             return error;
         }
-        var draft = body!.ToDraft(body.Id);
-        var invalid = ConnectionValidator.Validate(draft);
-        if (invalid.Count > 0)
-        {
-            return Problems.Invalid(invalid.ToDictionary());
-        }
-        var now = time.GetUtcNow();
-        var connection = new Connection(draft.Id!, draft.Name!, draft.Exchange!, draft.Symbols!, draft.PresetId,
-            draft.Testnet ?? false, draft.AutoStart ?? false, Version: 1, now, now);
-        var (outcome, etag) = await store.CreateAsync(connection);
-        if (outcome == WriteOutcome.AlreadyExists)
-        {
-            return Problems.Conflict("Connection already exists", $"A connection '{connection.Id}' exists; PUT replaces it.");
-        }
-        http.Response.Headers.ETag = etag;
-        return TypedResults.Created($"/api/connections/{connection.Id}", ConnectionView.From(connection));
+        var result = await connections.CreateAsync(body!.ToDraft(body.Id), Caller(http));
+        return ConfigResults.ToHttp(http, result, "Connection", body.Id ?? "", ConnectionView.From, $"/api/connections/{body.Id}");
     }
 
-    public static async Task<IResult> Replace(HttpContext http, ConnectionStore store, TimeProvider time, string id)
+    public static async Task<IResult> Replace(HttpContext http, ConnectionService connections, string id)
     {
         if (!ConnectionId.IsValid(id))
         {
@@ -87,71 +69,18 @@ public static class ConnectionsApi
         {
             return Problems.Invalid(new Dictionary<string, string[]> { ["id"] = ["must match the id in the URL (ids cannot be changed)"] });
         }
-        var draft = body.ToDraft(id);
-        var invalid = ConnectionValidator.Validate(draft);
-        if (invalid.Count > 0)
-        {
-            return Problems.Invalid(invalid.ToDictionary());
-        }
-        var current = await store.GetAsync(id);
-        if (current is null)
-        {
-            return Problems.NotFound("Connection", id);
-        }
-        var ifMatch = ConditionalRequest.IfMatch(http);
-        if (ifMatch is not null && ifMatch != current.ETag)
-        {
-            return Problems.PreconditionFailed("connection");
-        }
-        var replaced = current.Value with
-        {
-            Name = draft.Name!,
-            Exchange = draft.Exchange!,
-            Symbols = draft.Symbols!,
-            PresetId = draft.PresetId,
-            Testnet = draft.Testnet ?? false,
-            AutoStart = draft.AutoStart ?? false,
-            Version = current.Value.Version + 1,
-            UpdatedAt = time.GetUtcNow(),
-        };
-        var (outcome, etag) = await store.ReplaceAsync(replaced, current.ETag);
-        return outcome switch
-        {
-            WriteOutcome.Written => WithETag(http, etag, TypedResults.Ok(ConnectionView.From(replaced))),
-            WriteOutcome.NotFound => Problems.NotFound("Connection", id),
-            _ => Problems.PreconditionFailed("connection"),
-        };
+        var result = await connections.ReplaceAsync(id, body.ToDraft(id), ConditionalRequest.IfMatch(http), Caller(http));
+        return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
     }
 
-    public static async Task<IResult> Delete(HttpContext http, ConnectionStore store, EngineService engines, string id)
+    public static async Task<IResult> Delete(HttpContext http, ConnectionService connections, string id)
     {
         if (!ConnectionId.IsValid(id))
         {
             return Problems.InvalidId(id);
         }
-        var current = await store.GetAsync(id);
-        if (current is null)
-        {
-            return Problems.NotFound("Connection", id);
-        }
-        var ifMatch = ConditionalRequest.IfMatch(http);
-        if (ifMatch is not null && ifMatch != current.ETag)
-        {
-            return Problems.PreconditionFailed("connection");
-        }
-        // The engine decides whether it may go (Idle, Enabled, Stopped); an active engine refuses with 409.
-        var removal = await engines.Engine(id).Execute(
-            new EngineCommand(EngineAction.Delete.ToWire(), ApiCaller.Actor(http), "connection deleted", ApiCaller.CorrelationId(http)));
-        if (removal.Outcome == CommandOutcome.Conflict)
-        {
-            return Problems.LifecycleConflict(removal.Status, $"stop the engine before deleting the connection ({removal.Detail})");
-        }
-        var outcome = await store.DeleteAsync(id, current.ETag);
-        return outcome switch
-        {
-            WriteOutcome.Written or WriteOutcome.NotFound => TypedResults.NoContent(),
-            _ => Problems.PreconditionFailed("connection"),
-        };
+        var result = await connections.DeleteAsync(id, ConditionalRequest.IfMatch(http), Caller(http));
+        return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
     }
 
     private static async Task<IResult> RunEngineAction(HttpContext http, EngineService engines, string id, string action)
@@ -164,26 +93,29 @@ public static class ConnectionsApi
         return EnginesApi.ToHttp(await engines.ExecuteAsync(id, command), id);
     }
 
-    private static IResult WithETag(HttpContext http, string? etag, IResult result)
-    {
-        http.Response.Headers.ETag = etag;
-        return result;
-    }
+    private static Caller Caller(HttpContext http) => new(ApiCaller.Actor(http), ApiCaller.CorrelationId(http));
 }
 
 /// <summary>The body of POST and PUT /api/connections.</summary>
 public sealed record ConnectionRequest(string? Id, string? Name, string? Exchange, List<string>? Symbols, string? PresetId,
-    bool? Testnet, bool? AutoStart)
+    bool? Testnet, bool? AutoStart, CredentialsRequest? Credentials)
 {
-    public ConnectionDraft ToDraft(string? id) => new(id, Name, Exchange, Symbols, PresetId, Testnet, AutoStart);
+    public ConnectionDraft ToDraft(string? id) =>
+        new(id, Name, Exchange, Symbols, PresetId, Testnet, AutoStart, Credentials is null ? null : new(Credentials.ApiKey, Credentials.ApiSecret));
 }
 
-/// <summary>A connection as the API shows it.</summary>
+/// <summary>Write-only credentials in a connection body.</summary>
+public sealed record CredentialsRequest(string? ApiKey, string? ApiSecret);
+
+/// <summary>A connection as the API shows it: credentials only as the masked key and whether a secret is set.</summary>
 public sealed record ConnectionView(string Id, string Name, string Exchange, IReadOnlyList<string> Symbols, string? PresetId,
-    bool Testnet, bool AutoStart, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    bool Testnet, bool AutoStart, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, CredentialsView? Credentials)
 {
     public static ConnectionView From(Connection c) =>
-        new(c.Id, c.Name, c.Exchange, c.Symbols, c.PresetId, c.Testnet, c.AutoStart, c.Version, c.CreatedAt, c.UpdatedAt);
+        new(c.Id, c.Name, c.Exchange, c.Symbols, c.PresetId, c.Testnet, c.AutoStart, c.Version, c.CreatedAt, c.UpdatedAt,
+            c.Credentials is null ? null : new CredentialsView(c.Credentials.ApiKeyMasked, HasSecret: true));
 }
+
+public sealed record CredentialsView(string ApiKey, bool HasSecret);
 
 public sealed record ConnectionList(IReadOnlyList<ConnectionView> Connections, int Count, string? ContinuationToken);

@@ -9,6 +9,13 @@ public sealed record EngineCommand(
     [property: Id(3)] string? CorrelationId = null,
     [property: Id(4)] bool ClosePositions = false);
 
+/// <summary>A change to an engine's connection or preset that a running engine does not pick up by itself.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ConfigChange(
+    [property: Id(0)] string[] Reasons,
+    [property: Id(1)] string Actor,
+    [property: Id(2)] string? CorrelationId = null);
+
 /// <summary>How an engine answered a command.</summary>
 public enum CommandOutcome
 {

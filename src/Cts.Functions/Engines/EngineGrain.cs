@@ -1,4 +1,5 @@
 using Cts.Domain.Audit;
+using Cts.Domain.Config;
 using Cts.Domain.Engines;
 using Cts.Domain.Exchanges;
 using Cts.Domain.Processors;
@@ -17,7 +18,8 @@ namespace Cts.Functions.Engines;
 public sealed partial class EngineGrain(
     [PersistentState("engine", EngineGrain.StorageName)] IPersistentState<EngineGrainState> state,
     ConnectionStore connections,
-    ExchangeFactory exchanges,
+    SettingsStore settingsStore,
+    IExchangeFactory exchanges,
     AuditLog audit,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -32,6 +34,7 @@ public sealed partial class EngineGrain(
     private EngineCycles _cycles = null!;
     private EngineCycleContext? _context;
     private IGrainReminder? _watchdog;
+    private EngineSettings _settings = EngineSettings.Defaults;
 
     /// <summary>Bumped whenever timers stop, so a tick already queued from an older run can never execute.</summary>
     private int _runGeneration;
@@ -154,6 +157,25 @@ public sealed partial class EngineGrain(
         EngineCommandResult Changed() => new(CommandOutcome.Changed, BuildStatus());
     }
 
+    public async Task ConfigChanged(ConfigChange change)
+    {
+        var current = Current;
+        if (change.Reasons.Length == 0 || current is not (EngineState.Running or EngineState.Paused))
+        {
+            return; // an engine that is not running reads its configuration when it starts
+        }
+        var reason = string.Join(", ", change.Reasons);
+        if ((await settingsStore.CurrentAsync()).AutoRestartOnConfigChange)
+        {
+            await Execute(new EngineCommand(EngineAction.Restart.ToWire(), SystemActor, $"configuration changed: {reason}", change.CorrelationId));
+            return;
+        }
+        var reasons = (state.State.RestartReason?.Split(", ") ?? []).Concat(change.Reasons).Distinct(StringComparer.Ordinal);
+        state.State.RestartReason = string.Join(", ", reasons);
+        state.State.UpdatedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The reminder exists to activate the engine after a crash; activation has already recovered it.
@@ -176,6 +198,7 @@ public sealed partial class EngineGrain(
             return;
         }
         state.State.LastError = null;
+        state.State.RestartReason = null;
         state.State.Retry = null;
         state.State.Escalated = false;
         await MoveToAsync(EngineState.Running);
@@ -190,6 +213,7 @@ public sealed partial class EngineGrain(
         {
             var connection = await connections.GetAsync(ConnectionId)
                 ?? throw new ExchangeException(ExchangeFaultKind.Rejected, $"connection '{ConnectionId}' does not exist");
+            _settings = await settingsStore.CurrentAsync();
             var exchange = exchanges.Create(connection.Value);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
             await exchange.CheckAsync(timeout.Token);
@@ -257,7 +281,7 @@ public sealed partial class EngineGrain(
             return;
         }
         var health = await _cycles.RunAsync(kind, _context, cancellationToken);
-        if (health.ConsecutiveFailures >= _options.MaxConsecutiveCycleFailures)
+        if (health.ConsecutiveFailures >= _settings.MaxConsecutiveCycleFailures)
         {
             var from = Current;
             StopTimers();

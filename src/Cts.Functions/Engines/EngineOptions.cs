@@ -21,9 +21,6 @@ public sealed class EngineOptions
     /// <summary>How long one processor cycle may take before it is cancelled and counted as failed.</summary>
     public int CycleTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Consecutive failed cycles of one processor that send the engine to Error.</summary>
-    public int MaxConsecutiveCycleFailures { get; set; } = 10;
-
     /// <summary>How long SIGTERM waits for in-flight cycles and the final flush before the process exits.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 

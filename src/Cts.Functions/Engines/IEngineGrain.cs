@@ -15,6 +15,13 @@ public interface IEngineGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<EngineStatus> GetStatus();
 
+    /// <summary>
+    /// Tells the engine its configuration changed and why. A running engine then reports <c>restartRequired</c> with
+    /// the reasons, or restarts itself when the settings ask for it; an engine that is not running picks the change
+    /// up when it next starts.
+    /// </summary>
+    Task ConfigChanged(ConfigChange change);
+
     /// <summary>Activates the engine so it recovers as SPEC §3 "Durability" says; used by the boot scan.</summary>
     Task<EngineStatus> Recover();
 }

@@ -4,8 +4,14 @@ using Cts.Domain.Market;
 
 namespace Cts.Functions.Exchanges;
 
-/// <summary>Builds the <see cref="IExchange"/> a connection trades on; venues are data, not scattered <c>if</c>s.</summary>
-public sealed class ExchangeFactory(PaperMarket paperMarket, TimeProvider time)
+/// <summary>Builds the <see cref="IExchange"/> a connection trades on. The seam where tests inject exchange faults.</summary>
+public interface IExchangeFactory
+{
+    IExchange Create(Connection connection);
+}
+
+/// <summary>Venues by name: data, not scattered <c>if</c>s.</summary>
+public sealed class ExchangeFactory(PaperMarket paperMarket, TimeProvider time) : IExchangeFactory
 {
     public IExchange Create(Connection connection) => connection.Exchange switch
     {

@@ -27,8 +27,9 @@ public static class EngineHostExtensions
         services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PaperMarket(configuration.GetValue<ulong?>("Paper:Seed") ?? 42));
-        services.AddSingleton<ExchangeFactory>();
+        services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
+        services.AddSingleton<Config.ConnectionService>();
         // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder.
         services.AddHostedService<EngineBootRecovery>();
         return services;

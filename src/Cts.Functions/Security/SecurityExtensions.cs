@@ -1,4 +1,9 @@
+using Azure.Storage.Blobs;
+using Cts.Functions.Storage;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 
 namespace Cts.Functions.Security;
 
@@ -22,6 +27,13 @@ public static class SecurityExtensions
             // A route that forgets to say who may call it is closed to everyone but admins, not open.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(Roles.AtLeast(Roles.Admin)).Build());
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+
+        // Credentials are encrypted with keys kept in the project's blob storage, not on one machine's disk.
+        builder.Services.AddDataProtection().SetApplicationName("cts");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>>((keys, storage) =>
+            keys.XmlRepository = new BlobXmlRepository(new BlobServiceClient(storage.Value.ConnectionString)
+                .GetBlobContainerClient(storage.Value.Prefix + "dataprotection")));
+        builder.Services.AddSingleton<SecretProtector>();
         return builder;
     }
 

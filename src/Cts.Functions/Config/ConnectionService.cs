@@ -1,0 +1,146 @@
+using Cts.Domain.Audit;
+using Cts.Domain.Connections;
+using Cts.Domain.Engines;
+using Cts.Functions.Engines;
+using Cts.Functions.Security;
+using Cts.Functions.Storage;
+
+namespace Cts.Functions.Config;
+
+/// <summary>
+/// Connection configuration commands: validate, encrypt credentials, write with ETags, record the change (field
+/// names only) in the audit trail, and tell a running engine that its configuration is stale.
+/// </summary>
+public sealed class ConnectionService(
+    ConnectionStore store, SecretProtector secrets, EngineService engines, AuditLog audit, TimeProvider time)
+{
+    public async Task<ConfigResult<Connection>> CreateAsync(ConnectionDraft draft, Caller caller)
+    {
+        var errors = Validate(draft, existing: null);
+        if (errors.Count > 0)
+        {
+            return ConfigResult<Connection>.Invalid(errors);
+        }
+        var now = time.GetUtcNow();
+        var connection = new Connection(draft.Id!, draft.Name!, draft.Exchange!, draft.Symbols!, draft.PresetId,
+            draft.Testnet ?? false, draft.AutoStart ?? false, Version: 1, now, now, Protect(draft.Credentials));
+        var (outcome, etag) = await store.CreateAsync(connection);
+        if (outcome == WriteOutcome.AlreadyExists)
+        {
+            return new(ConfigOutcome.AlreadyExists, Detail: $"A connection '{connection.Id}' exists; PUT replaces it.");
+        }
+        await RecordAsync(caller, "connection.create", connection.Id, ChangedFields.Between(null, Redacted(connection)));
+        return new(ConfigOutcome.Created, connection, etag);
+    }
+
+    /// <summary>Replaces a connection. Credentials left out of <paramref name="draft"/> are kept; new ones replace the old.</summary>
+    public async Task<ConfigResult<Connection>> ReplaceAsync(string id, ConnectionDraft draft, string? ifMatch, Caller caller)
+    {
+        var current = await store.GetAsync(id);
+        if (current is null)
+        {
+            return ConfigResult<Connection>.NotFound();
+        }
+        var errors = Validate(draft, current.Value);
+        if (errors.Count > 0)
+        {
+            return ConfigResult<Connection>.Invalid(errors);
+        }
+        if (ifMatch is not null && ifMatch != current.ETag)
+        {
+            return ConfigResult<Connection>.Stale();
+        }
+        var before = current.Value;
+        var credentialsChanged = draft.Credentials is not null && !SameCredentials(before.Credentials, draft.Credentials);
+        var replaced = before with
+        {
+            Name = draft.Name!,
+            Exchange = draft.Exchange!,
+            Symbols = draft.Symbols!,
+            PresetId = draft.PresetId,
+            Testnet = draft.Testnet ?? false,
+            AutoStart = draft.AutoStart ?? false,
+            Credentials = credentialsChanged ? Protect(draft.Credentials) : before.Credentials,
+            Version = before.Version + 1,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        var (outcome, etag) = await store.ReplaceAsync(replaced, current.ETag);
+        if (outcome != WriteOutcome.Written)
+        {
+            return outcome == WriteOutcome.NotFound ? ConfigResult<Connection>.NotFound() : ConfigResult<Connection>.Stale();
+        }
+        var changed = ChangedFields.Between(Redacted(before), Redacted(replaced), "version", "updatedAt").ToList();
+        if (credentialsChanged)
+        {
+            changed.Add("credentials");
+        }
+        await RecordAsync(caller, "connection.update", id, changed);
+        var reasons = RestartReasons.Between(before, replaced, credentialsChanged);
+        if (reasons.Count > 0)
+        {
+            await engines.Engine(id).ConfigChanged(new ConfigChange(reasons.ToArray(), caller.Actor, caller.CorrelationId));
+        }
+        return new(ConfigOutcome.Ok, replaced, etag);
+    }
+
+    /// <summary>Deletes a connection and its engine record; the engine refuses while it is active.</summary>
+    public async Task<ConfigResult<Connection>> DeleteAsync(string id, string? ifMatch, Caller caller)
+    {
+        var current = await store.GetAsync(id);
+        if (current is null)
+        {
+            return ConfigResult<Connection>.NotFound();
+        }
+        if (ifMatch is not null && ifMatch != current.ETag)
+        {
+            return ConfigResult<Connection>.Stale();
+        }
+        var removal = await engines.Engine(id).Execute(
+            new EngineCommand(EngineAction.Delete.ToWire(), caller.Actor, "connection deleted", caller.CorrelationId));
+        if (removal.Outcome == CommandOutcome.Conflict)
+        {
+            return new(ConfigOutcome.Conflict, Detail: $"stop the engine before deleting the connection ({removal.Detail})",
+                EngineStatus: removal.Status);
+        }
+        var outcome = await store.DeleteAsync(id, current.ETag);
+        if (outcome == WriteOutcome.PreconditionFailed)
+        {
+            return ConfigResult<Connection>.Stale();
+        }
+        // The engine's own "delete" audit entry records who removed it and from which state.
+        return new(ConfigOutcome.Deleted, current.Value);
+    }
+
+    /// <summary>The plaintext credentials of a connection, for an exchange adapter; never for a response or a log.</summary>
+    public (string ApiKey, string ApiSecret)? RevealCredentials(Connection connection) =>
+        connection.Credentials is { } c ? Reveal(c) : null;
+
+    private (string ApiKey, string ApiSecret) Reveal(StoredCredentials c) =>
+        (secrets.Unprotect(c.ProtectedApiKey), secrets.Unprotect(c.ProtectedApiSecret));
+
+    private static IReadOnlyDictionary<string, string[]> Validate(ConnectionDraft draft, Connection? existing)
+    {
+        var errors = ConnectionValidator.Validate(draft).ToDictionary();
+        var hasCredentials = draft.Credentials is not null || existing?.Credentials is not null;
+        if (draft.Exchange is not null && ConnectionValidator.RequiresCredentials(draft.Exchange) && !hasCredentials
+            && !errors.ContainsKey("credentials"))
+        {
+            errors["credentials"] = [$"are required for {draft.Exchange}"];
+        }
+        return errors;
+    }
+
+    private StoredCredentials? Protect(CredentialsDraft? draft) => draft is null
+        ? null
+        : new StoredCredentials(StoredCredentials.Mask(draft.ApiKey!), secrets.Protect(draft.ApiKey!), secrets.Protect(draft.ApiSecret!));
+
+    private bool SameCredentials(StoredCredentials? stored, CredentialsDraft draft) =>
+        stored is not null && Reveal(stored) == (draft.ApiKey, draft.ApiSecret);
+
+    /// <summary>The connection without its encrypted credentials, for comparing versions (ciphertexts differ on every write).</summary>
+    private static Connection Redacted(Connection c) => c with { Credentials = null };
+
+    private Task RecordAsync(Caller caller, string action, string connectionId, IReadOnlyList<string> changed) =>
+        audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller.Actor, action, connectionId, null, null,
+            ChangedFields.Describe(changed), AuditOutcomes.Changed, caller.CorrelationId));
+}

@@ -21,6 +21,7 @@ app.MapCtsHealth();
 app.MapEnginesApi();
 app.MapConnectionsApi();
 app.MapSettingsApi();
+app.MapAuditApi();
 app.MapTradeEngineAliases();
 app.Run();
 

@@ -112,20 +112,8 @@ public static class EnginesApi
             : TypedResults.Ok(new EngineActionResponse(outcome.Outcome == CommandOutcome.Changed, outcome.Status));
     }
 
-    public static async Task<Results<Ok<AuditList>, ProblemHttpResult, ValidationProblem>> GetAudit(
-        [AsParameters] EngineServices services, AuditLog audit, string connectionId, int? top)
-    {
-        if (!ConnectionId.IsValid(connectionId))
-        {
-            return Problems.InvalidId(connectionId);
-        }
-        if (top is < 1 or > MaxTop)
-        {
-            return Problems.Invalid(new Dictionary<string, string[]> { ["top"] = [$"must be between 1 and {MaxTop}"] });
-        }
-        var entries = await audit.QueryAsync(connectionId, null, null, top ?? DefaultTop);
-        return TypedResults.Ok(new AuditList(entries, entries.Count));
-    }
+    public static Task<IResult> GetAudit(AuditLog audit, string connectionId, DateTimeOffset? from, DateTimeOffset? to, int? top) =>
+        AuditApi.Query(audit, connectionId, from, to, top);
 
     private static string ETagOf(IReadOnlyList<EngineStatus> engines, string? next)
     {

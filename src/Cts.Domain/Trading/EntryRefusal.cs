@@ -1,0 +1,12 @@
+namespace Cts.Domain.Trading;
+
+/// <summary>Why an entry was not allowed.</summary>
+public enum EntryRefusal
+{
+    /// <summary>The engine is paused: positions are managed, none opened.</summary>
+    Paused,
+    /// <summary>This signal was already acted on (an order with its client order id exists).</summary>
+    DuplicateSignal,
+    /// <summary>The connection already holds RiskParameters.MaxOpenPositions open positions.</summary>
+    MaxOpenPositions,
+}

@@ -1,3 +1,5 @@
+using Cts.Domain.Config;
+
 namespace Cts.Domain.Strategies;
 
 /// <summary>
@@ -31,32 +33,24 @@ public sealed record StrategyParameters(
     /// <summary>Errors per field (camelCase names as on the wire); empty when the parameters are valid.</summary>
     public IReadOnlyDictionary<string, string[]> Validate()
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list))
-            {
-                errors[field] = list = [];
-            }
-            list.Add(message);
-        }
+        var errors = new FieldErrors();
         void CheckPeriod(string field, int value)
         {
             if (value is < MinPeriod or > MaxPeriod)
             {
-                Add(field, $"must be between {MinPeriod} and {MaxPeriod}");
+                errors.Add(field, $"must be between {MinPeriod} and {MaxPeriod}");
             }
         }
 
         if (Name is null || !StrategyNames.All.Contains(Name, StringComparer.Ordinal))
         {
-            Add("name", $"must be one of: {string.Join(", ", StrategyNames.All)}");
+            errors.Add("name", $"must be one of: {string.Join(", ", StrategyNames.All)}");
         }
         CheckPeriod("emaFast", EmaFast);
         CheckPeriod("emaSlow", EmaSlow);
         if (EmaFast >= EmaSlow)
         {
-            Add("emaSlow", "must be greater than emaFast");
+            errors.Add("emaSlow", "must be greater than emaFast");
         }
         CheckPeriod("rsiPeriod", RsiPeriod);
         // Written as positive ranges so NaN (for which every comparison is false) is out of range too.
@@ -64,17 +58,17 @@ public sealed record StrategyParameters(
         var overboughtInRange = RsiOverbought > 0 && RsiOverbought < 100;
         if (!oversoldInRange)
         {
-            Add("rsiOversold", "must be greater than 0 and less than 100");
+            errors.Add("rsiOversold", "must be greater than 0 and less than 100");
         }
         if (!overboughtInRange)
         {
-            Add("rsiOverbought", "must be greater than 0 and less than 100");
+            errors.Add("rsiOverbought", "must be greater than 0 and less than 100");
         }
         // The order only means something between two valid thresholds; otherwise the range error says it all.
         if (oversoldInRange && overboughtInRange && RsiOverbought <= RsiOversold)
         {
-            Add("rsiOverbought", "must be greater than rsiOversold");
+            errors.Add("rsiOverbought", "must be greater than rsiOversold");
         }
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+        return errors.ToDictionary();
     }
 }

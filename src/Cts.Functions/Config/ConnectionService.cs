@@ -12,11 +12,11 @@ namespace Cts.Functions.Config;
 /// names only) in the audit trail, and tell a running engine that its configuration is stale.
 /// </summary>
 public sealed class ConnectionService(
-    ConnectionStore store, SecretProtector secrets, EngineService engines, AuditLog audit, TimeProvider time)
+    ConnectionStore store, PresetStore presets, SecretProtector secrets, EngineService engines, AuditLog audit, TimeProvider time)
 {
     public async Task<ConfigResult<Connection>> CreateAsync(ConnectionDraft draft, Caller caller)
     {
-        var errors = Validate(draft, existing: null);
+        var errors = await ValidateAsync(draft, existing: null);
         if (errors.Count > 0)
         {
             return ConfigResult<Connection>.Invalid(errors);
@@ -41,7 +41,7 @@ public sealed class ConnectionService(
         {
             return ConfigResult<Connection>.NotFound();
         }
-        var errors = Validate(draft, current.Value);
+        var errors = await ValidateAsync(draft, current.Value);
         if (errors.Count > 0)
         {
             return ConfigResult<Connection>.Invalid(errors);
@@ -118,9 +118,13 @@ public sealed class ConnectionService(
     private (string ApiKey, string ApiSecret) Reveal(StoredCredentials c) =>
         (secrets.Unprotect(c.ProtectedApiKey), secrets.Unprotect(c.ProtectedApiSecret));
 
-    private static IReadOnlyDictionary<string, string[]> Validate(ConnectionDraft draft, Connection? existing)
+    private async Task<IReadOnlyDictionary<string, string[]>> ValidateAsync(ConnectionDraft draft, Connection? existing)
     {
         var errors = ConnectionValidator.Validate(draft).ToDictionary();
+        if (draft.PresetId is not null && !errors.ContainsKey("presetId") && await presets.ResolveAsync(draft.PresetId) is null)
+        {
+            errors["presetId"] = [$"there is no preset '{draft.PresetId}'"];
+        }
         var hasCredentials = draft.Credentials is not null || existing?.Credentials is not null;
         if (draft.Exchange is not null && ConnectionValidator.RequiresCredentials(draft.Exchange) && !hasCredentials
             && !errors.ContainsKey("credentials"))

@@ -66,11 +66,11 @@ public sealed class EngineCycles
             h.Value.LastLatencyMs, h.Value.LastRunAt, h.Value.LastSuccessAt, h.Value.LastError),
         StringComparer.Ordinal);
 
-    public Dictionary<string, ProcessorHealthView> View(EngineOptions options) => Health.ToDictionary(
+    public Dictionary<string, ProcessorHealthView> View(ProcessorIntervals intervals) => Health.ToDictionary(
         h => h.Key.ToWire(),
         h => new ProcessorHealthView
         {
-            IntervalMs = (int)options.IntervalOf(h.Key).TotalMilliseconds,
+            IntervalMs = (int)intervals.Of(h.Key).TotalMilliseconds,
             Runs = h.Value.Runs,
             Successes = h.Value.Successes,
             Failures = h.Value.Failures,

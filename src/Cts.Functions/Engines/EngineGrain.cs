@@ -19,6 +19,7 @@ public sealed partial class EngineGrain(
     [PersistentState("engine", EngineGrain.StorageName)] IPersistentState<EngineGrainState> state,
     ConnectionStore connections,
     SettingsStore settingsStore,
+    PresetStore presets,
     IExchangeFactory exchanges,
     AuditLog audit,
     TimeProvider time,
@@ -35,11 +36,15 @@ public sealed partial class EngineGrain(
     private EngineCycleContext? _context;
     private IGrainReminder? _watchdog;
     private EngineSettings _settings = EngineSettings.Defaults;
+    private ProcessorIntervals? _intervals;
 
     /// <summary>Bumped whenever timers stop, so a tick already queued from an older run can never execute.</summary>
     private int _runGeneration;
 
     private string ConnectionId => this.GetPrimaryKeyString();
+
+    /// <summary>The intervals of the current run, or the host defaults before the first initialization.</summary>
+    private ProcessorIntervals Intervals => _intervals ?? ProcessorIntervals.From(_options, null);
 
     private EngineState Current => Enum.Parse<EngineState>(state.State.State);
 
@@ -212,8 +217,12 @@ public sealed partial class EngineGrain(
         try
         {
             var connection = await connections.GetAsync(ConnectionId)
-                ?? throw new ExchangeException(ExchangeFaultKind.Rejected, $"connection '{ConnectionId}' does not exist");
+                ?? throw new InitializationException($"connection '{ConnectionId}' does not exist");
             _settings = await settingsStore.CurrentAsync();
+            var preset = await presets.ResolveAsync(connection.Value.PresetId)
+                ?? throw new InitializationException($"preset '{connection.Value.PresetId}' does not exist");
+            _intervals = ProcessorIntervals.From(_options, preset);
+            state.State.ConfigVersion = preset.Version;
             var exchange = exchanges.Create(connection.Value);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
             await exchange.CheckAsync(timeout.Token);
@@ -221,7 +230,7 @@ public sealed partial class EngineGrain(
             state.State.ConnectionVersion = connection.Value.Version;
             return true;
         }
-        catch (Exception e) when (e is ExchangeException or OperationCanceledException or Azure.RequestFailedException)
+        catch (Exception e) when (e is ExchangeException or InitializationException or OperationCanceledException or Azure.RequestFailedException)
         {
             var kind = e is ExchangeException { Kind: ExchangeFaultKind.CredentialsRejected } ? "credentials-rejected" : "initialization-failed";
             LogInitializationFailed(e, ConnectionId, kind);
@@ -248,7 +257,7 @@ public sealed partial class EngineGrain(
         var generation = _runGeneration;
         foreach (var kind in Enum.GetValues<ProcessorKind>())
         {
-            var interval = _options.IntervalOf(kind);
+            var interval = Intervals.Of(kind);
             _timers.Add(this.RegisterGrainTimer(
                 (k, ct) => RunCycleAsync(k, generation, ct), kind,
                 new GrainTimerCreationOptions
@@ -371,7 +380,7 @@ public sealed partial class EngineGrain(
             LastError = s.LastError,
             Retry = s.Retry,
             Escalated = s.Escalated,
-            Processors = _cycles.View(_options),
+            Processors = _cycles.View(Intervals),
             UpdatedAt = s.UpdatedAt,
         };
     }

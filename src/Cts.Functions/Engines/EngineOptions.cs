@@ -26,11 +26,4 @@ public sealed class EngineOptions
 
     /// <summary>How long an engine action may take before the API answers 202 instead of waiting.</summary>
     public int RequestTimeoutSeconds { get; set; } = 20;
-
-    public TimeSpan IntervalOf(Cts.Domain.Processors.ProcessorKind kind) => TimeSpan.FromMilliseconds(kind switch
-    {
-        Cts.Domain.Processors.ProcessorKind.Indications => IndicationsMs,
-        Cts.Domain.Processors.ProcessorKind.Strategies => StrategiesMs,
-        _ => RealtimeMs,
-    });
 }

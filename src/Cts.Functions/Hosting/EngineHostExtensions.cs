@@ -18,6 +18,7 @@ public static class EngineHostExtensions
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SettingsStore>();
+        services.AddSingleton<PresetStore>();
         return services;
     }
 
@@ -30,6 +31,7 @@ public static class EngineHostExtensions
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
         services.AddSingleton<Config.ConnectionService>();
+        services.AddSingleton<Config.PresetService>();
         // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder.
         services.AddHostedService<EngineBootRecovery>();
         return services;

@@ -1,0 +1,88 @@
+using Cts.Domain.Strategies;
+using Cts.Domain.Trading;
+
+namespace Cts.Domain.Config;
+
+/// <summary>
+/// Strategy and risk parameters and cycle intervals (SPEC §2), shared by the connections that name it. A connection
+/// without a preset trades with <see cref="Default"/> unless a stored preset named <c>default</c> replaces it.
+/// </summary>
+public sealed record Preset
+{
+    public const string DefaultId = "default";
+    public const int MinIntervalMs = 250;
+    public const int MaxIntervalMs = 3_600_000;
+    public const int MaxOpenPositionsLimit = 100;
+
+    public string Id { get; init; } = DefaultId;
+    public string Name { get; init; } = "Default";
+
+    public string Strategy { get; init; } = StrategyNames.EmaCrossover;
+    public int EmaFast { get; init; } = 9;
+    public int EmaSlow { get; init; } = 21;
+    public bool UseRsiFilter { get; init; }
+    public int RsiPeriod { get; init; } = 14;
+    public double RsiOversold { get; init; } = 30;
+    public double RsiOverbought { get; init; } = 70;
+
+    public decimal PositionSizeQuote { get; init; } = 100m;
+    public int MaxOpenPositions { get; init; } = 3;
+    public decimal StopLossPct { get; init; } = 2m;
+    public decimal TakeProfitPct { get; init; } = 4m;
+    public decimal? TrailingStopPct { get; init; }
+
+    /// <summary>Processor intervals; null takes the host's default (<c>host.json</c>, <c>cts:engine</c>).</summary>
+    public int? IndicationsMs { get; init; }
+    public int? StrategiesMs { get; init; }
+    public int? RealtimeMs { get; init; }
+
+    /// <summary>Increments on every change; set by the store, ignored when a client sends it.</summary>
+    public long Version { get; init; } = 1;
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    public static Preset Default { get; } = new();
+
+    public StrategyParameters ToStrategyParameters() =>
+        new(Strategy, EmaFast, EmaSlow, UseRsiFilter, RsiPeriod, RsiOversold, RsiOverbought);
+
+    public RiskParameters ToRiskParameters() =>
+        new(PositionSizeQuote, MaxOpenPositions, StopLossPct, TakeProfitPct, TrailingStopPct);
+
+    /// <summary>Errors per field: the strategy's and the risk rules, and intervals of at least 250 ms.</summary>
+    public IReadOnlyDictionary<string, string[]> Validate()
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 100)
+        {
+            errors.Add("name", "is required, at most 100 characters");
+        }
+        foreach (var (field, messages) in ToStrategyParameters().Validate())
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(field == "name" ? "strategy" : field, message);
+            }
+        }
+        errors.Merge("", ToRiskParameters().Validate());
+        if (MaxOpenPositions > MaxOpenPositionsLimit)
+        {
+            errors.Add("maxOpenPositions", $"must be at most {MaxOpenPositionsLimit}");
+        }
+        CheckInterval(errors, "indicationsMs", IndicationsMs);
+        CheckInterval(errors, "strategiesMs", StrategiesMs);
+        CheckInterval(errors, "realtimeMs", RealtimeMs);
+        return errors.ToDictionary();
+    }
+
+    private static void CheckInterval(FieldErrors errors, string field, int? value)
+    {
+        if (value is { } ms)
+        {
+            errors.Range(field, ms, MinIntervalMs, MaxIntervalMs);
+        }
+    }
+
+    /// <summary>The fields a running engine only picks up on restart (everything but the name).</summary>
+    public bool TradesDifferentlyFrom(Preset other) => this with { Name = "", Version = 0, UpdatedAt = null }
+        != other with { Name = "", Version = 0, UpdatedAt = null };
+}

@@ -1,0 +1,70 @@
+using Cts.Domain.Config;
+using Cts.Domain.Connections;
+using Cts.Functions.Config;
+using Cts.Functions.Security;
+
+namespace Cts.Functions.Api;
+
+/// <summary>The presets resource (SPEC §4): strategy, risk and intervals, with ETags.</summary>
+public static class PresetsApi
+{
+    public static RouteGroupBuilder MapPresetsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/presets").WithTags("Presets");
+        api.MapGet("/", List).RequireViewer();
+        api.MapPost("/", Create).RequireAdmin();
+        api.MapGet("/{id}", Get).RequireViewer();
+        api.MapPut("/{id}", Replace).RequireAdmin();
+        api.MapDelete("/{id}", Delete).RequireAdmin();
+        return api;
+    }
+
+    public static async Task<IResult> List(PresetService presets)
+    {
+        var all = await presets.ListAsync();
+        return TypedResults.Ok(new PresetList(all, all.Count));
+    }
+
+    public static async Task<IResult> Get(HttpContext http, PresetService presets, string id) =>
+        ConnectionId.IsValid(id) ? ConfigResults.ToHttp(http, await presets.GetAsync(id), "Preset", id, p => p) : Problems.InvalidId(id);
+
+    public static async Task<IResult> Create(HttpContext http, PresetService presets)
+    {
+        var (body, error) = await RequestBody.ReadAsync<Preset>(http.Request, required: true);
+        if (error is not null)
+        {
+            return error;
+        }
+        var result = await presets.CreateAsync(body!, Caller(http));
+        return ConfigResults.ToHttp(http, result, "Preset", body!.Id, p => p, $"/api/presets/{body.Id}");
+    }
+
+    public static async Task<IResult> Replace(HttpContext http, PresetService presets, string id)
+    {
+        if (!ConnectionId.IsValid(id))
+        {
+            return Problems.InvalidId(id);
+        }
+        var (body, error) = await RequestBody.ReadAsync<Preset>(http.Request, required: true);
+        if (error is not null)
+        {
+            return error;
+        }
+        // A body without an id reads as the default's id; any other id must be the URL's.
+        if (body!.Id != id && body.Id != Preset.DefaultId)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["id"] = ["must match the id in the URL (ids cannot be changed)"] });
+        }
+        var result = await presets.ReplaceAsync(id, body!, ConditionalRequest.IfMatch(http), Caller(http));
+        return ConfigResults.ToHttp(http, result, "Preset", id, p => p);
+    }
+
+    public static async Task<IResult> Delete(HttpContext http, PresetService presets, string id) =>
+        ConnectionId.IsValid(id)
+            ? ConfigResults.ToHttp(http, await presets.DeleteAsync(id, ConditionalRequest.IfMatch(http), Caller(http)), "Preset", id, p => p)
+            : Problems.InvalidId(id);
+
+    private static Caller Caller(HttpContext http) => new(ApiCaller.Actor(http), ApiCaller.CorrelationId(http));
+}
+
+public sealed record PresetList(IReadOnlyList<Preset> Presets, int Count);

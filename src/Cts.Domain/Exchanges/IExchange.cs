@@ -19,4 +19,24 @@ public interface IExchange
 
     /// <summary>The <paramref name="count"/> most recent completed one-minute candles, oldest first.</summary>
     Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Places a market order. Idempotent by <see cref="OrderRequest.ClientOrderId"/>: placing the same client order id
+    /// again (a retry after a timeout, or a second node acting on the same signal) returns the order already placed
+    /// and never trades twice. A venue that refuses the order returns it with <see cref="OrderStatus.Rejected"/>
+    /// and a reason; a call that fails throws <see cref="ExchangeException"/>, and is safe to retry with the same id.
+    /// </summary>
+    Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The order placed with <paramref name="clientOrderId"/> on <paramref name="symbol"/>; null when the venue never saw it.</summary>
+    Task<OrderResult?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Cancels an open order. True if it was canceled by this call; false if there is nothing to cancel (the order is
+    /// unknown, or already filled, rejected or canceled).
+    /// </summary>
+    Task<bool> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken);
+
+    /// <summary>The free balance of <paramref name="asset"/> (e.g. USDT, BTC); 0 for an asset the account has never held.</summary>
+    Task<Balance> GetBalanceAsync(string asset, CancellationToken cancellationToken);
 }

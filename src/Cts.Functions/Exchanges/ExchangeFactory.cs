@@ -1,6 +1,7 @@
 using Cts.Domain.Connections;
 using Cts.Domain.Exchanges;
 using Cts.Domain.Market;
+using Cts.Domain.Trading;
 
 namespace Cts.Functions.Exchanges;
 
@@ -11,11 +12,12 @@ public interface IExchangeFactory
 }
 
 /// <summary>Venues by name: data, not scattered <c>if</c>s.</summary>
-public sealed class ExchangeFactory(PaperMarket paperMarket, TimeProvider time) : IExchangeFactory
+public sealed class ExchangeFactory(PaperMarket paperMarket, TimeProvider time, PaperFillModel paperFills, PaperLedgers paperLedgers)
+    : IExchangeFactory
 {
     public IExchange Create(Connection connection) => connection.Exchange switch
     {
-        PaperExchange.VenueName => new PaperExchange(paperMarket, time),
+        PaperExchange.VenueName => new PaperExchange(paperMarket, time, paperFills, paperLedgers.For(connection.Id)),
         _ => throw new ExchangeException(ExchangeFaultKind.Rejected,
             $"exchange '{connection.Exchange}' has no adapter in this build; use 'paper'"),
     };

@@ -1,3 +1,5 @@
+using Cts.Domain.Exchanges;
+using Cts.Domain.Trading;
 using System.Net;
 using Cts.Domain.Market;
 using Cts.Functions.Engines;
@@ -28,6 +30,9 @@ public static class EngineHostExtensions
         services.AddOptions<EngineOptions>().Bind(configuration.GetSection(EngineOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new PaperMarket(configuration.GetValue<ulong?>("Paper:Seed") ?? 42));
+        services.AddSingleton(new PaperFillModel());
+        services.AddSingleton(sp => new PaperLedgers(sp.GetRequiredService<CtsTables>(),
+            configuration.GetValue<decimal?>("Paper:StartingQuoteBalance") ?? PaperLedger.DefaultStartingQuoteBalance));
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
         services.AddSingleton<Config.ConnectionService>();

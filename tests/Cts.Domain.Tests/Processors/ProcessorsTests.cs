@@ -1,6 +1,7 @@
 using Cts.Domain.Exchanges;
 using Cts.Domain.Market;
 using Cts.Domain.Processors;
+using Cts.Domain.Trading;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -15,7 +16,7 @@ public sealed class ProcessorsTests
     private readonly PaperMarket _market = new(seed: 42);
 
     private EngineCycleContext PaperContext() =>
-        new("conn-1", Symbols, new PaperExchange(_market, _time));
+        new("conn-1", Symbols, new PaperExchange(_market, _time, new PaperFillModel(), new InMemoryPaperLedger()));
 
     [Fact]
     public void Each_processor_declares_its_kind()
@@ -31,7 +32,7 @@ public sealed class ProcessorsTests
     [Fact]
     public async Task PaperExchange_serves_the_market_at_the_clock_time()
     {
-        var exchange = new PaperExchange(_market, _time);
+        var exchange = new PaperExchange(_market, _time, new PaperFillModel(), new InMemoryPaperLedger());
 
         Assert.Equal("paper", exchange.Name);
         await exchange.CheckAsync(CancellationToken.None);
@@ -252,7 +253,7 @@ public sealed class ProcessorsTests
     [Fact]
     public void A_cycle_context_starts_with_entries_allowed_and_nothing_computed()
     {
-        var exchange = new PaperExchange(_market, _time);
+        var exchange = new PaperExchange(_market, _time, new PaperFillModel(), new InMemoryPaperLedger());
         var context = new EngineCycleContext("conn-1", Symbols, exchange);
 
         Assert.Equal("conn-1", context.ConnectionId);

@@ -1,0 +1,85 @@
+using Cts.Domain.Exchanges;
+
+namespace Cts.Domain.Trading;
+
+/// <summary>
+/// Sends orders exactly once: every order is written to the journal as an intent (with its deterministic client
+/// order id) before it is sent, and recorded with its position after. If the process dies in between, the intent
+/// is still pending on the next activation and <see cref="ReconcileAsync"/> asks the venue by client order id:
+/// filled → the position is recorded; unknown → re-sent with the same id (the venue deduplicates); rejected → marked.
+/// </summary>
+public sealed class OrderExecutor(string connectionId, IExchange exchange, ITradeJournal journal, TradingBook book, TimeProvider time)
+{
+    /// <summary>Opens a position for an entry signal; null when the venue rejected the order.</summary>
+    public async Task<Position?> OpenAsync(string symbol, DateTimeOffset signalTime, decimal quoteAmount, CancellationToken cancellationToken)
+    {
+        var intent = OrderIntent.Open(connectionId, symbol, signalTime, quoteAmount, time.GetUtcNow());
+        return await SendAsync(intent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes an open position at market; null when the venue rejected the order.</summary>
+    public async Task<Position?> CloseAsync(Position position, ExitReason reason, CancellationToken cancellationToken)
+    {
+        var intent = OrderIntent.Close(position, reason, time.GetUtcNow());
+        return await SendAsync(intent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Settles every pending intent with the venue; returns how many were settled.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        foreach (var intent in book.PendingIntents.ToList())
+        {
+            var result = await exchange.GetOrderAsync(intent.Symbol, intent.ClientOrderId, cancellationToken).ConfigureAwait(false)
+                ?? await exchange.PlaceOrderAsync(RequestFor(intent), cancellationToken).ConfigureAwait(false);
+            if (result.Status is OrderStatus.Filled or OrderStatus.Rejected or OrderStatus.Canceled)
+            {
+                await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
+                settled++;
+            }
+        }
+        return settled;
+    }
+
+    private async Task<Position?> SendAsync(OrderIntent intent, CancellationToken cancellationToken)
+    {
+        await journal.SaveIntentAsync(intent, cancellationToken).ConfigureAwait(false);
+        book.Begin(intent);
+        // From here a failure leaves the intent pending; the next cycle or activation reconciles it.
+        var result = await exchange.PlaceOrderAsync(RequestFor(intent), cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Position?> RecordAsync(OrderIntent intent, OrderResult result, CancellationToken cancellationToken)
+    {
+        var fill = result.ToFill();
+        if (fill is null)
+        {
+            var rejected = intent with { Status = IntentStatus.Rejected, RejectReason = result.RejectReason ?? result.Status.ToString() };
+            await journal.CompleteAsync(rejected, null, book.RealizedPnl, cancellationToken).ConfigureAwait(false);
+            book.Settle(rejected, null, book.RealizedPnl);
+            return null;
+        }
+        var filled = intent with { Status = IntentStatus.Filled };
+        Position position;
+        var realized = book.RealizedPnl;
+        if (intent.Purpose == OrderPurpose.Open)
+        {
+            position = Position.Open(intent.PositionId, connectionId, intent.Symbol, fill, result.At, intent.ClientOrderId);
+        }
+        else
+        {
+            var open = book.Find(intent.PositionId)
+                ?? throw new InvalidOperationException($"close {intent.ClientOrderId} filled for position {intent.PositionId}, which is not open");
+            position = open.Close(fill, result.At, intent.ExitReason ?? ExitReason.Manual, intent.ClientOrderId);
+            realized += position.RealizedPnl!.Value;
+        }
+        await journal.CompleteAsync(filled, position, realized, cancellationToken).ConfigureAwait(false);
+        book.Settle(filled, position, realized);
+        return position;
+    }
+
+    private static OrderRequest RequestFor(OrderIntent intent) => intent.Side == OrderSide.Buy
+        ? OrderRequest.Buy(intent.ClientOrderId, intent.Symbol, intent.QuoteAmount!.Value)
+        : OrderRequest.Sell(intent.ClientOrderId, intent.Symbol, intent.Quantity!.Value);
+}

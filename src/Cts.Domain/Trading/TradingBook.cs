@@ -1,0 +1,88 @@
+namespace Cts.Domain.Trading;
+
+/// <summary>
+/// An engine's trading state in memory, loaded from its journal: open positions, intents not yet settled, the
+/// client order ids already used (so a signal is never acted on twice), and the realized PnL. Changed only by
+/// <see cref="OrderExecutor"/> after the journal has recorded the change.
+/// </summary>
+public sealed class TradingBook
+{
+    private readonly Dictionary<string, Position> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrderIntent> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirtyMarks = new(StringComparer.Ordinal);
+
+    public TradingBook(TradingSnapshot snapshot)
+    {
+        foreach (var position in snapshot.OpenPositions)
+        {
+            _open[position.Id] = position;
+        }
+        foreach (var intent in snapshot.PendingIntents)
+        {
+            _pending[intent.ClientOrderId] = intent;
+        }
+        _known.UnionWith(snapshot.KnownClientOrderIds);
+        RealizedPnl = snapshot.RealizedPnl;
+    }
+
+    public static TradingBook Empty() => new(new TradingSnapshot([], [], new HashSet<string>(), 0m));
+
+    public IReadOnlyCollection<Position> OpenPositions => _open.Values;
+    public IReadOnlyCollection<OrderIntent> PendingIntents => _pending.Values;
+    public decimal RealizedPnl { get; private set; }
+
+    /// <summary>Open positions plus opens in flight: what counts against <c>maxOpenPositions</c>.</summary>
+    public int Exposure => _open.Count + _pending.Values.Count(i => i.Purpose == OrderPurpose.Open);
+
+    public bool HasUsed(string clientOrderId) => _known.Contains(clientOrderId);
+
+    /// <summary>True while a close of <paramref name="positionId"/> is in flight.</summary>
+    public bool IsClosing(string positionId) => _pending.Values.Any(i => i.Purpose == OrderPurpose.Close && i.PositionId == positionId);
+
+    public Position? Find(string positionId) => _open.GetValueOrDefault(positionId);
+
+    internal void Begin(OrderIntent intent)
+    {
+        _pending[intent.ClientOrderId] = intent;
+        _known.Add(intent.ClientOrderId);
+    }
+
+    internal void Settle(OrderIntent intent, Position? position, decimal realizedPnl)
+    {
+        _pending.Remove(intent.ClientOrderId);
+        if (position is not null)
+        {
+            if (position.IsOpen)
+            {
+                _open[position.Id] = position;
+            }
+            else
+            {
+                _open.Remove(position.Id);
+                _dirtyMarks.Remove(position.Id);
+            }
+        }
+        RealizedPnl = realizedPnl;
+    }
+
+    /// <summary>Marks a position to the bid; remembers it for the next batched mark flush when its high moved.</summary>
+    public Position Mark(Position position, decimal bid)
+    {
+        var marked = position.MarkTo(bid);
+        if (marked.HighestPrice != position.HighestPrice)
+        {
+            _dirtyMarks.Add(marked.Id);
+        }
+        _open[marked.Id] = marked;
+        return marked;
+    }
+
+    /// <summary>The positions whose marks changed since the last call.</summary>
+    public IReadOnlyCollection<Position> TakeDirtyMarks()
+    {
+        var dirty = _dirtyMarks.Where(_open.ContainsKey).Select(id => _open[id]).ToList();
+        _dirtyMarks.Clear();
+        return dirty;
+    }
+}

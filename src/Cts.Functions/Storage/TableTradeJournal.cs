@@ -1,0 +1,74 @@
+using Azure;
+using Azure.Data.Tables;
+using Cts.Domain.Trading;
+
+namespace Cts.Functions.Storage;
+
+/// <summary>
+/// An engine's trade journal on Azure Tables, one partition per connection, so settling an intent, writing its
+/// position and the PnL total is one atomic entity-group transaction. Only the engine writes its partition.
+/// </summary>
+public sealed class TableTradeJournal(CtsTables tables, string connectionId) : ITradeJournal
+{
+    private const int MaxBatch = 100;
+
+    public async Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
+        var partition = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
+        var open = new List<Position>();
+        await foreach (var e in table.QueryAsync<TableEntity>(
+                           $"{partition} and {TradingEntities.PrefixFilter(TradingEntities.PositionPrefix)} and Status eq 'Open'",
+                           cancellationToken: cancellationToken))
+        {
+            open.Add(TradingEntities.ToPosition(e));
+        }
+        var pending = new List<OrderIntent>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in table.QueryAsync<TableEntity>($"{partition} and {TradingEntities.PrefixFilter(TradingEntities.IntentPrefix)}",
+                           select: ["RowKey", "Status"], cancellationToken: cancellationToken))
+        {
+            known.Add(e.RowKey[TradingEntities.IntentPrefix.Length..]);
+            if (e.GetString("Status") == nameof(IntentStatus.Pending))
+            {
+                var full = await table.GetEntityAsync<TableEntity>(connectionId, e.RowKey, cancellationToken: cancellationToken);
+                pending.Add(TradingEntities.ToIntent(full.Value));
+            }
+        }
+        var summary = await table.GetEntityIfExistsAsync<TableEntity>(connectionId, TradingEntities.SummaryKey, cancellationToken: cancellationToken);
+        var realized = summary.HasValue ? TradingEntities.Money(summary.Value!, "RealizedPnl") ?? 0m : 0m;
+        return new TradingSnapshot(open, pending, known, realized);
+    }
+
+    public async Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
+        await table.AddEntityAsync(TradingEntities.ToEntity(connectionId, intent), cancellationToken);
+    }
+
+    public async Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, TradingEntities.ToEntity(connectionId, settled), ETag.All),
+            new(TableTransactionActionType.UpsertReplace, TradingEntities.Summary(connectionId, realizedPnlTotal)),
+        };
+        if (position is not null)
+        {
+            actions.Add(new(TableTransactionActionType.UpsertReplace, TradingEntities.ToEntity(position)));
+        }
+        await table.SubmitTransactionAsync(actions, cancellationToken);
+    }
+
+    public async Task SaveMarksAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
+        foreach (var chunk in positions.Chunk(MaxBatch))
+        {
+            await table.SubmitTransactionAsync(chunk.Select(p => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
+                new TableEntity(connectionId, TradingEntities.PositionPrefix + p.Id) { ["HighestPrice"] = TradingEntities.Money(p.HighestPrice) })),
+                cancellationToken);
+        }
+    }
+}

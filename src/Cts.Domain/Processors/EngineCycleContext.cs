@@ -5,18 +5,26 @@ namespace Cts.Domain.Processors;
 
 /// <summary>
 /// What an engine's processors share between cycles: the connection's symbols and exchange, whether entries are
-/// paused, and the latest indications and marks. Lives as long as the engine's activation; the durable facts
-/// (lifecycle, positions) are persisted by the engine, not here.
+/// paused, the latest candles, indications and marks, and the <see cref="Trader"/>. Lives as long as the engine's
+/// activation; the durable facts (lifecycle, positions, intents) are persisted by the engine and its journal.
 /// </summary>
-public sealed class EngineCycleContext(string connectionId, IReadOnlyList<string> symbols, IExchange exchange)
+public sealed class EngineCycleContext(string connectionId, IReadOnlyList<string> symbols, IExchange exchange, Trader trader)
 {
     public string ConnectionId { get; } = connectionId;
     public IReadOnlyList<string> Symbols { get; } = symbols;
     public IExchange Exchange { get; } = exchange;
+    public Trader Trader { get; } = trader;
 
     /// <summary>True while the engine is Paused: no new entries, open positions still managed.</summary>
     public bool EntriesPaused { get; set; }
 
+    /// <summary>
+    /// False while the engine cannot persist (storage outage): no new positions are opened, because an order whose
+    /// intent cannot be recorded first must not be sent. Exits still run; they protect capital.
+    /// </summary>
+    public bool CanPersist { get; set; } = true;
+
+    public Dictionary<string, IReadOnlyList<Candle>> Candles { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Indication> Indications { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Quote> Marks { get; } = new(StringComparer.Ordinal);
 }

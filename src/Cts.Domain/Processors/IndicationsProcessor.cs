@@ -1,32 +1,60 @@
+using Cts.Domain.Indicators;
+
 namespace Cts.Domain.Processors;
 
 /// <summary>
-/// Refreshes candles for each symbol and derives an indication from them. For now a fast/slow moving-average
-/// comparison; the full indicator set replaces it with the trading work.
+/// Refreshes each symbol's closed one-minute candles (enough to warm up the strategy three times over) and derives
+/// an indication from them: EMA 9/21, RSI 14 and MACD 12/26/9, pointing the way the MACD histogram points.
 /// </summary>
 public sealed class IndicationsProcessor(TimeProvider time) : IProcessor
 {
-    private const int Fast = 9;
-    private const int Slow = 21;
+    private const int MinCandles = 60;
+    private const int MaxCandles = 500;
 
     public ProcessorKind Kind => ProcessorKind.Indications;
 
     public async Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
     {
+        var count = Math.Clamp(context.Trader.Strategy.WarmupCandles * 3, MinCandles, MaxCandles);
         foreach (var symbol in context.Symbols)
         {
-            var candles = await context.Exchange.GetCandlesAsync(symbol, Slow, cancellationToken).ConfigureAwait(false);
-            if (candles.Count < Slow)
-            {
-                throw new InvalidOperationException($"{symbol}: {candles.Count} candles, {Slow} needed");
-            }
-            var fast = (double)candles.TakeLast(Fast).Average(c => c.Close);
-            var slow = (double)candles.Average(c => c.Close);
-            var close = candles[^1].Close;
-            var strength = (fast - slow) / (double)close;
-            var direction = strength switch { > 0 => Direction.Up, < 0 => Direction.Down, _ => Direction.Neutral };
-            context.Indications[symbol] = new Indication(symbol, time.GetUtcNow(), direction, Math.Abs(strength), close,
-                new Dictionary<string, double> { ["smaFast"] = fast, ["smaSlow"] = slow });
+            var candles = await context.Exchange.GetCandlesAsync(symbol, count, cancellationToken).ConfigureAwait(false);
+            context.Candles[symbol] = candles;
+            context.Indications[symbol] = Indicate(symbol, candles);
         }
+    }
+
+    private Indication Indicate(string symbol, IReadOnlyList<Market.Candle> candles)
+    {
+        var fast = new Ema(9);
+        var slow = new Ema(21);
+        var rsi = new Rsi();
+        var macd = new Macd();
+        foreach (var price in CandlePrices.Closes(candles))
+        {
+            fast.Update(price);
+            slow.Update(price);
+            rsi.Update(price);
+            macd.Update(price);
+        }
+        var values = new Dictionary<string, double>();
+        void Put(string name, double? value)
+        {
+            if (value is { } v)
+            {
+                values[name] = Math.Round(v, 8);
+            }
+        }
+        Put("ema9", fast.Current);
+        Put("ema21", slow.Current);
+        Put("rsi14", rsi.Current);
+        Put("macd", macd.Current?.Line);
+        Put("macdSignal", macd.Current?.Signal);
+        Put("macdHistogram", macd.Current?.Histogram);
+        var close = candles.Count > 0 ? candles[^1].Close : 0m;
+        var histogram = macd.Current?.Histogram ?? 0;
+        var direction = histogram switch { > 0 => Direction.Up, < 0 => Direction.Down, _ => Direction.Neutral };
+        var strength = close > 0 ? Math.Abs(histogram) / (double)close : 0;
+        return new Indication(symbol, time.GetUtcNow(), direction, strength, close, values);
     }
 }

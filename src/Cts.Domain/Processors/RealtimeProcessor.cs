@@ -1,15 +1,38 @@
+using Cts.Domain.Trading;
+
 namespace Cts.Domain.Processors;
 
-/// <summary>Marks each symbol to market from the exchange's current quote (open positions are valued from these marks).</summary>
+/// <summary>
+/// Marks each symbol to market, then applies stop-loss, trailing stop and take-profit to every open position,
+/// closing those whose rule triggers. Runs while Paused too: open positions are always protected.
+/// </summary>
 public sealed class RealtimeProcessor : IProcessor
 {
     public ProcessorKind Kind => ProcessorKind.Realtime;
 
     public async Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
     {
+        var trader = context.Trader;
+        if (trader.Book.PendingIntents.Count > 0)
+        {
+            await trader.Orders.ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        }
         foreach (var symbol in context.Symbols)
         {
-            context.Marks[symbol] = await context.Exchange.GetQuoteAsync(symbol, cancellationToken).ConfigureAwait(false);
+            var quote = await context.Exchange.GetQuoteAsync(symbol, cancellationToken).ConfigureAwait(false);
+            context.Marks[symbol] = quote;
+            foreach (var position in trader.Book.OpenPositions.Where(p => p.Symbol == symbol).ToList())
+            {
+                if (trader.Book.IsClosing(position.Id))
+                {
+                    continue;
+                }
+                var marked = trader.Book.Mark(position, quote.Bid);
+                if (ExitRules.Evaluate(marked, quote.Bid, trader.Risk) is { } reason)
+                {
+                    await trader.Orders.CloseAsync(marked, reason, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 }

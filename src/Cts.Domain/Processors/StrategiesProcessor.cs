@@ -1,24 +1,54 @@
+using Cts.Domain.Strategies;
+using Cts.Domain.Trading;
+
 namespace Cts.Domain.Processors;
 
 /// <summary>
-/// Applies the preset's rules to fresh indications. Until the strategies land it only checks that every symbol
-/// has an indication to act on, and never acts while entries are paused.
+/// Applies the preset's strategy to each symbol's fresh candles: an entry signal opens a position within the risk
+/// limits (never while paused, never twice for the same signal), an exit signal closes the symbol's positions.
+/// Settles orders left pending by an earlier failure first.
 /// </summary>
 public sealed class StrategiesProcessor : IProcessor
 {
     public ProcessorKind Kind => ProcessorKind.Strategies;
 
-    public Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
+    public async Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
     {
-        if (context.EntriesPaused)
+        var trader = context.Trader;
+        if (trader.Book.PendingIntents.Count > 0)
         {
-            return Task.CompletedTask;
+            await trader.Orders.ReconcileAsync(cancellationToken).ConfigureAwait(false);
         }
         foreach (var symbol in context.Symbols)
         {
-            // No indication yet is normal right after start: the indications timer has not fired. Nothing to do.
-            _ = context.Indications.TryGetValue(symbol, out _);
+            if (!context.Candles.TryGetValue(symbol, out var candles))
+            {
+                continue; // the indications timer has not fired yet
+            }
+            var signal = trader.Strategy.Evaluate(candles);
+            switch (signal.Kind)
+            {
+                case SignalKind.Enter:
+                    await EnterAsync(context, symbol, signal.SignalTime!.Value, cancellationToken).ConfigureAwait(false);
+                    break;
+                case SignalKind.Exit:
+                    foreach (var position in trader.Book.OpenPositions.Where(p => p.Symbol == symbol).ToList())
+                    {
+                        await trader.Orders.CloseAsync(position, ExitReason.Signal, cancellationToken).ConfigureAwait(false);
+                    }
+                    break;
+            }
         }
-        return Task.CompletedTask;
+    }
+
+    private static async Task EnterAsync(EngineCycleContext context, string symbol, DateTimeOffset signalTime, CancellationToken cancellationToken)
+    {
+        var trader = context.Trader;
+        var entryId = ClientOrderId.For(context.ConnectionId, symbol, signalTime, OrderSide.Buy);
+        var gate = EntryGate.CanOpen(trader.Book.Exposure, trader.Risk, context.EntriesPaused || !context.CanPersist, trader.Book.HasUsed(entryId));
+        if (gate.Allowed)
+        {
+            await trader.Orders.OpenAsync(symbol, signalTime, trader.Risk.PositionSizeQuote, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -14,14 +14,22 @@ public static class RequestBody
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        try
         {
-            if (buffer.Length + read > SecurityExtensions.MaxRequestBodyBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                return (null, TooLarge());
+                if (buffer.Length + read > SecurityExtensions.MaxRequestBodyBytes)
+                {
+                    return (null, TooLarge());
+                }
+                buffer.Write(chunk, 0, read);
             }
-            buffer.Write(chunk, 0, read);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel enforces the same limit on chunked bodies while we read.
+            return (null, TooLarge());
         }
         if (buffer.Length == 0)
         {

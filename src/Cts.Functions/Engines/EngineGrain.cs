@@ -3,6 +3,7 @@ using Cts.Domain.Config;
 using Cts.Domain.Engines;
 using Cts.Domain.Exchanges;
 using Cts.Domain.Processors;
+using Cts.Domain.Trading;
 using Cts.Functions.Exchanges;
 using Cts.Functions.Storage;
 using Microsoft.Extensions.Options;
@@ -17,10 +18,8 @@ namespace Cts.Functions.Engines;
 /// </summary>
 public sealed partial class EngineGrain(
     [PersistentState("engine", EngineGrain.StorageName)] IPersistentState<EngineGrainState> state,
-    ConnectionStore connections,
+    EngineRunBuilder runs,
     SettingsStore settingsStore,
-    PresetStore presets,
-    IExchangeFactory exchanges,
     AuditLog audit,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -33,10 +32,8 @@ public sealed partial class EngineGrain(
     private readonly EngineOptions _options = options.Value;
     private readonly List<IGrainTimer> _timers = [];
     private EngineCycles _cycles = null!;
-    private EngineCycleContext? _context;
+    private EngineRun? _run;
     private IGrainReminder? _watchdog;
-    private EngineSettings _settings = EngineSettings.Defaults;
-    private ProcessorIntervals? _intervals;
 
     /// <summary>Bumped whenever timers stop, so a tick already queued from an older run can never execute.</summary>
     private int _runGeneration;
@@ -44,7 +41,9 @@ public sealed partial class EngineGrain(
     private string ConnectionId => this.GetPrimaryKeyString();
 
     /// <summary>The intervals of the current run, or the host defaults before the first initialization.</summary>
-    private ProcessorIntervals Intervals => _intervals ?? ProcessorIntervals.From(_options, null);
+    private ProcessorIntervals Intervals => _run?.Intervals ?? ProcessorIntervals.From(_options, null);
+
+    private EngineCycleContext? Context => _run?.Context;
 
     private EngineState Current => Enum.Parse<EngineState>(state.State.State);
 
@@ -129,7 +128,7 @@ public sealed partial class EngineGrain(
                 await StartUpAsync(command.Actor, "start", command.Reason, command.CorrelationId, from);
                 return Changed();
             case EngineAction.Stop:
-                await ShutDownAsync();
+                await ShutDownAsync(command.ClosePositions);
                 break;
             case EngineAction.Restart:
                 await ShutDownAsync();
@@ -137,11 +136,11 @@ public sealed partial class EngineGrain(
                 return Changed();
             case EngineAction.Pause:
                 await MoveToAsync(EngineState.Paused);
-                _context?.EntriesPaused = true;
+                Context?.EntriesPaused = true;
                 break;
             case EngineAction.Resume:
                 await MoveToAsync(EngineState.Running);
-                _context?.EntriesPaused = false;
+                Context?.EntriesPaused = false;
                 break;
             case EngineAction.Enable:
             case EngineAction.Disable:
@@ -216,18 +215,10 @@ public sealed partial class EngineGrain(
     {
         try
         {
-            var connection = await connections.GetAsync(ConnectionId)
-                ?? throw new InitializationException($"connection '{ConnectionId}' does not exist");
-            _settings = await settingsStore.CurrentAsync();
-            var preset = await presets.ResolveAsync(connection.Value.PresetId)
-                ?? throw new InitializationException($"preset '{connection.Value.PresetId}' does not exist");
-            _intervals = ProcessorIntervals.From(_options, preset);
-            state.State.ConfigVersion = preset.Version;
-            var exchange = exchanges.Create(connection.Value);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
-            await exchange.CheckAsync(timeout.Token);
-            _context = new EngineCycleContext(ConnectionId, connection.Value.Symbols, exchange);
-            state.State.ConnectionVersion = connection.Value.Version;
+            _run = await runs.BuildAsync(ConnectionId, timeout.Token);
+            state.State.ConfigVersion = _run.PresetVersion;
+            state.State.ConnectionVersion = _run.ConnectionVersion;
             return true;
         }
         catch (Exception e) when (e is ExchangeException or InitializationException or OperationCanceledException or Azure.RequestFailedException)
@@ -242,10 +233,18 @@ public sealed partial class EngineGrain(
     }
 
     /// <summary>Stopping → Stopped: after this returns no cycle of this engine runs again.</summary>
-    private async Task ShutDownAsync()
+    private async Task ShutDownAsync(bool closePositions = false)
     {
         await MoveToAsync(EngineState.Stopping);
         StopTimers();
+        if (closePositions && Context is { } context)
+        {
+            foreach (var position in context.Trader.Book.OpenPositions.ToList())
+            {
+                await context.Trader.Orders.CloseAsync(position, ExitReason.Shutdown, CancellationToken.None);
+            }
+        }
+        await FlushMarksAsync();
         await MoveToAsync(EngineState.Stopped);
         await RemoveWatchdogAsync();
     }
@@ -253,7 +252,7 @@ public sealed partial class EngineGrain(
     private void StartTimers(bool entriesPaused)
     {
         StopTimers();
-        _context!.EntriesPaused = entriesPaused;
+        Context!.EntriesPaused = entriesPaused;
         var generation = _runGeneration;
         foreach (var kind in Enum.GetValues<ProcessorKind>())
         {
@@ -285,12 +284,12 @@ public sealed partial class EngineGrain(
 
     private async Task RunCycleAsync(ProcessorKind kind, int generation, CancellationToken cancellationToken)
     {
-        if (generation != _runGeneration || _context is null || !EngineLifecycle.HasTimers(Current))
+        if (generation != _runGeneration || Context is null || !EngineLifecycle.HasTimers(Current))
         {
             return;
         }
-        var health = await _cycles.RunAsync(kind, _context, cancellationToken);
-        if (health.ConsecutiveFailures >= _settings.MaxConsecutiveCycleFailures)
+        var health = await _cycles.RunAsync(kind, Context, cancellationToken);
+        if (health.ConsecutiveFailures >= _run!.Settings.MaxConsecutiveCycleFailures)
         {
             var from = Current;
             StopTimers();
@@ -306,7 +305,8 @@ public sealed partial class EngineGrain(
 
     private async Task FlushHealthAsync()
     {
-        state.State.Health = _cycles.Snapshot();
+        await FlushMarksAsync();
+        Snapshot();
         await state.WriteStateAsync();
         _cycles.MarkFlushed();
     }
@@ -318,7 +318,7 @@ public sealed partial class EngineGrain(
         state.State.State = next.ToString();
         state.State.Since = now;
         state.State.UpdatedAt = now;
-        state.State.Health = _cycles.Snapshot();
+        Snapshot();
         await state.WriteStateAsync();
         _cycles.MarkFlushed();
     }
@@ -363,9 +363,30 @@ public sealed partial class EngineGrain(
         return TimeSpan.FromMilliseconds(interval.TotalMilliseconds * Cts.Domain.Market.StableHash.Unit(hash));
     }
 
+    /// <summary>Copies what the status reports into the persisted state, so a stopped engine still reports it.</summary>
+    private void Snapshot()
+    {
+        state.State.Health = _cycles.Snapshot();
+        if (Context is { } context)
+        {
+            state.State.OpenPositions = context.Trader.Book.OpenPositions.Count;
+            state.State.RealizedPnl = context.Trader.Book.RealizedPnl;
+        }
+    }
+
+    /// <summary>Persists the positions whose trailing-stop high moved since the last flush (batched, never per cycle).</summary>
+    private async Task FlushMarksAsync()
+    {
+        if (_run is { } run && run.Context.Trader.Book.TakeDirtyMarks() is { Count: > 0 } marks)
+        {
+            await run.Journal.SaveMarksAsync(marks, CancellationToken.None);
+        }
+    }
+
     private EngineStatus BuildStatus()
     {
         var s = state.State;
+        var trader = Context?.Trader;
         var current = Current;
         return new EngineStatus
         {
@@ -381,6 +402,9 @@ public sealed partial class EngineGrain(
             Retry = s.Retry,
             Escalated = s.Escalated,
             Processors = _cycles.View(Intervals),
+            OpenPositions = trader?.Book.OpenPositions.Count ?? s.OpenPositions,
+            RealizedPnl = trader?.Book.RealizedPnl ?? s.RealizedPnl,
+            UnrealizedPnl = trader?.UnrealizedPnl(Context!.Marks) ?? 0m,
             UpdatedAt = s.UpdatedAt,
         };
     }

@@ -21,6 +21,10 @@ public sealed class EngineGrainState : ITableProjection
     [Id(8)] public DateTimeOffset? UpdatedAt { get; set; }
     [Id(9)] public string? RestartReason { get; set; }
 
+    /// <summary>Last known trading figures, for the status of an engine that is not running.</summary>
+    [Id(10)] public int OpenPositions { get; set; }
+    [Id(11)] public decimal RealizedPnl { get; set; }
+
     /// <summary>The columns the status-all query and the boot scan filter on.</summary>
     public IReadOnlyDictionary<string, object?> ProjectColumns() => new Dictionary<string, object?>
     {

@@ -35,6 +35,7 @@ public static class EngineHostExtensions
             configuration.GetValue<decimal?>("Paper:StartingQuoteBalance") ?? PaperLedger.DefaultStartingQuoteBalance));
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
+        services.AddSingleton<EngineRunBuilder>();
         services.AddSingleton<Config.ConnectionService>();
         services.AddSingleton<Config.PresetService>();
         // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder.

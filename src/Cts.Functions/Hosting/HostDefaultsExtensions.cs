@@ -39,6 +39,13 @@ public static class HostDefaultsExtensions
         app.UseExceptionHandler(errors => errors.Run(async context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (error is BadHttpRequestException badRequest)
+            {
+                // Malformed requests the server itself refused (size, framing): the client's fault, said as such.
+                context.Response.StatusCode = badRequest.StatusCode;
+                await Results.Problem(title: "Bad request", detail: badRequest.Message, statusCode: badRequest.StatusCode).ExecuteAsync(context);
+                return;
+            }
             var storage = error is Azure.RequestFailedException or Orleans.Storage.InconsistentStateException
                 || error?.InnerException is Azure.RequestFailedException;
             var status = storage ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;

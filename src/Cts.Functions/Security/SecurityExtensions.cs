@@ -46,6 +46,8 @@ public static class SecurityExtensions
         if (context.Request.ContentLength > MaxRequestBodyBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            // The unread body cannot be drained; close the connection rather than poison the next request on it.
+            context.Response.Headers.Connection = "close";
             await Results.Problem(title: "Request body too large", detail: $"Request bodies are limited to {MaxRequestBodyBytes / 1024} KiB.",
                 statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://cts.dev/problems/too-large").ExecuteAsync(context);
             return;

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Cts.Functions.Tests.Infrastructure;
 
@@ -7,7 +10,22 @@ namespace Cts.Functions.Tests.Infrastructure;
 /// The real host in-process: HTTP pipeline, co-hosted Orleans silo on free loopback ports, storage on the shared
 /// Azurite under a prefix of its own, and fast processor intervals so cycles are observable in tests.
 /// </summary>
-public sealed class CtsAppFactory(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? overrides = null)
+/// <remarks>
+/// Every log entry the host writes at Debug or above is kept in <see cref="Logs"/>, whatever the host's own log filters
+/// say. <paramref name="configureServices"/> runs after the host's own registrations (through
+/// <c>ConfigureTestServices</c>), so a test can replace a service, e.g. the exchange factory, with a fault-injecting one:
+/// <code>
+/// await using var host = new CtsAppFactory(azurite, configureServices: services =>
+/// {
+///     services.RemoveAll&lt;IExchangeFactory&gt;();
+///     services.AddSingleton(faultyFactory.Object);
+/// });
+/// </code>
+/// </remarks>
+public sealed class CtsAppFactory(
+    AzuriteFixture azurite,
+    IReadOnlyDictionary<string, string?>? overrides = null,
+    Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<Program>
 {
     public const int RealtimeMs = 100;
@@ -17,6 +35,9 @@ public sealed class CtsAppFactory(AzuriteFixture azurite, IReadOnlyDictionary<st
     public string Prefix { get; } = azurite.NewPrefix();
 
     public Cts.Functions.Storage.CtsTables Tables => azurite.NewTables(Prefix);
+
+    /// <summary>Every entry the host has logged at <see cref="LogLevel.Debug"/> or above, with exception texts and structured values.</summary>
+    public LogCapture Logs { get; } = new(LogLevel.Debug);
 
     /// <summary>A client that sends the given role's API key (admin unless said otherwise).</summary>
     public HttpClient CreateClient(string role)
@@ -50,6 +71,16 @@ public sealed class CtsAppFactory(AzuriteFixture azurite, IReadOnlyDictionary<st
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            // A provider-specific rule wins over the category rules of Logging:LogLevel, so the capture sees everything.
+            logging.AddFilter<LogCapture>(null, Logs.MinimumLevel);
+        });
+        if (configureServices is not null)
+        {
+            builder.ConfigureTestServices(configureServices);
         }
     }
 }

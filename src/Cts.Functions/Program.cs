@@ -20,6 +20,7 @@ app.UseAuthorization();
 app.MapCtsHealth();
 app.MapEnginesApi();
 app.MapConnectionsApi();
+app.MapPositionsApi();
 app.MapPresetsApi();
 app.MapSettingsApi();
 app.MapAuditApi();

@@ -180,6 +180,43 @@ public sealed partial class EngineGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task<PositionCloseResult> ClosePosition(string positionId, string actor, string? correlationId)
+    {
+        // A stopped engine still owns its positions: build the trading side (without timers) to close one.
+        if (_run is null && !await InitializeTradingAsync())
+        {
+            return new PositionCloseResult(CloseOutcome.Rejected, null, state.State.LastError?.Message ?? "the engine cannot reach its exchange");
+        }
+        var trader = _run!.Context.Trader;
+        if (trader.Book.Find(positionId) is not { } position)
+        {
+            return new PositionCloseResult(CloseOutcome.NotFound, null);
+        }
+        var closed = await trader.Orders.CloseAsync(position, ExitReason.Manual, CancellationToken.None);
+        var from = Current;
+        await RecordAsync(actor, "close-position", from, $"position {positionId}", closed is null ? AuditOutcomes.Refused : AuditOutcomes.Changed,
+            correlationId);
+        return closed is null
+            ? new PositionCloseResult(CloseOutcome.Rejected, null, "the exchange rejected the closing order")
+            : new PositionCloseResult(CloseOutcome.Closed, PositionView.From(closed));
+    }
+
+    /// <summary>Builds the trading side for an engine that is not running; false (state unchanged) when it cannot.</summary>
+    private async Task<bool> InitializeTradingAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
+            _run = await runs.BuildAsync(ConnectionId, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is ExchangeException or InitializationException or OperationCanceledException or Azure.RequestFailedException)
+        {
+            LogInitializationFailed(e, ConnectionId, "close-position");
+            return false;
+        }
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The reminder exists to activate the engine after a crash; activation has already recovered it.

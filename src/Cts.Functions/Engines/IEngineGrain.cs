@@ -22,6 +22,9 @@ public interface IEngineGrain : IGrainWithStringKey
     /// </summary>
     Task ConfigChanged(ConfigChange change);
 
+    /// <summary>Closes one open position at market (an operator's forced close), recorded like any other exit.</summary>
+    Task<PositionCloseResult> ClosePosition(string positionId, string actor, string? correlationId);
+
     /// <summary>Activates the engine so it recovers as SPEC §3 "Durability" says; used by the boot scan.</summary>
     Task<EngineStatus> Recover();
 }

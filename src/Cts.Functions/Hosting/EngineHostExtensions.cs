@@ -21,6 +21,7 @@ public static class EngineHostExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<PresetStore>();
+        services.AddSingleton<PositionStore>();
         return services;
     }
 

@@ -46,7 +46,7 @@ public sealed partial class EngineBootRecovery(
     {
         var table = await tables.GetAsync(TableGrainStorage.TableName, cancellationToken);
         var active = Enum.GetValues<EngineState>().Where(EngineLifecycle.IsActive).Select(s => $"State eq '{s}'");
-        var filter = $"PartitionKey eq 'engine' and ({string.Join(" or ", active)})";
+        var filter = $"PartitionKey eq 'engine' and ({string.Join(" or ", active)} or RetryPending eq true)";
         var ids = new List<string>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
         {

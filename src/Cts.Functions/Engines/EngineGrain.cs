@@ -4,7 +4,7 @@ using Cts.Domain.Engines;
 using Cts.Domain.Exchanges;
 using Cts.Domain.Processors;
 using Cts.Domain.Trading;
-using Cts.Functions.Exchanges;
+using Cts.Functions.Alerts;
 using Cts.Functions.Storage;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +21,7 @@ public sealed partial class EngineGrain(
     EngineRunBuilder runs,
     SettingsStore settingsStore,
     AuditLog audit,
+    AlertPublisher alerts,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain, IRemindable
@@ -70,6 +71,10 @@ public sealed partial class EngineGrain(
                     StartTimers(entriesPaused: true);
                     await EnsureWatchdogAsync();
                 }
+                else
+                {
+                    await ScheduleRetryOrEscalateAsync(retryable: state.State.LastError?.Kind != "credentials-rejected");
+                }
                 break;
             case RecoveryPlan.CompleteStop:
                 await MoveToAsync(EngineState.Stopped);
@@ -77,6 +82,7 @@ public sealed partial class EngineGrain(
                 await RemoveWatchdogAsync();
                 break;
         }
+        ResumeRetrySchedule();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -122,6 +128,10 @@ public sealed partial class EngineGrain(
         }
 
         LogAction(ConnectionId, action.ToWire(), from, command.Actor);
+        if (command.Actor != SystemActor || action is EngineAction.Stop or EngineAction.Disable)
+        {
+            ResetRetry();
+        }
         switch (action)
         {
             case EngineAction.Start:
@@ -236,6 +246,7 @@ public sealed partial class EngineGrain(
         if (!await InitializeAsync(actor, action, correlationId))
         {
             await RecordAsync(actor, action, origin, state.State.LastError?.Message, AuditOutcomes.Failed, correlationId);
+            await ScheduleRetryOrEscalateAsync(retryable: state.State.LastError?.Kind != "credentials-rejected");
             return;
         }
         state.State.LastError = null;
@@ -317,6 +328,7 @@ public sealed partial class EngineGrain(
             timer.Dispose();
         }
         _timers.Clear();
+        CancelRetry();
     }
 
     private async Task RunCycleAsync(ProcessorKind kind, int generation, CancellationToken cancellationToken)
@@ -334,6 +346,7 @@ public sealed partial class EngineGrain(
                 $"{kind.ToWire()} failed {health.ConsecutiveFailures} times in a row: {health.LastError}", time.GetUtcNow());
             await MoveToAsync(EngineState.Error);
             await RecordAsync(SystemActor, "cycle-failures", from, state.State.LastError.Message, AuditOutcomes.Changed, null);
+            await ScheduleRetryOrEscalateAsync(retryable: true);
         }
     }
 
@@ -391,7 +404,7 @@ public sealed partial class EngineGrain(
         _watchdog = null;
     }
 
-    private static bool NeedsWatchdog(EngineState s) => EngineLifecycle.IsActive(s);
+    private bool NeedsWatchdog(EngineState s) => EngineLifecycle.IsActive(s) || RetryPending;
 
     /// <summary>Spreads first ticks over one interval by a stable hash, so engines started together do not tick together.</summary>
     private TimeSpan FirstTick(ProcessorKind kind, TimeSpan interval)

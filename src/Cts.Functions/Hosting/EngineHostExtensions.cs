@@ -37,6 +37,9 @@ public static class EngineHostExtensions
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
         services.AddSingleton<EngineRunBuilder>();
+        // Alerts leave the process: the webhook client gets the standard resilience handler (timeouts, retries, breaker).
+        services.AddHttpClient(Alerts.AlertPublisher.WebhookClient).AddStandardResilienceHandler();
+        services.AddSingleton<Alerts.AlertPublisher>();
         services.AddSingleton<Config.ConnectionService>();
         services.AddSingleton<Config.PresetService>();
         // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder.

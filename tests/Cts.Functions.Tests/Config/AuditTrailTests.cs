@@ -181,7 +181,9 @@ public sealed class CycleFailureAuditTests(AzuriteFixture azurite)
             services.AddSingleton(factory.Object);
         });
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PutAsJsonAsync("/api/settings", new { maxConsecutiveCycleFailures = 3 })).EnsureSuccessStatusCode();
+        // The automatic retry is an hour away, so this test sees the failure alone.
+        (await client.PutAsJsonAsync("/api/settings", new { maxConsecutiveCycleFailures = 3, startRetry = new { maxAttempts = 1, baseDelaySeconds = 3600, maxDelaySeconds = 3600 } }))
+            .EnsureSuccessStatusCode();
 
         await client.StartPaperEngineAsync("fail1");
 

@@ -1,0 +1,44 @@
+using Cts.Domain.Exchanges;
+using Cts.Domain.Market;
+using Cts.Domain.Trading;
+
+namespace Cts.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// Fault injection at the exchange boundary: the real paper venue, except that its connectivity check fails the first
+/// <see cref="FailChecks"/> times (or always, when negative) with a transient error.
+/// </summary>
+public sealed class FaultyExchange(IExchange inner) : IExchange
+{
+    private int _checks;
+
+    public int FailChecks { get; init; }
+    public int Checks => Volatile.Read(ref _checks);
+    public string Name => inner.Name;
+
+    public Task CheckAsync(CancellationToken cancellationToken)
+    {
+        var attempt = Interlocked.Increment(ref _checks);
+        return FailChecks < 0 || attempt <= FailChecks
+            ? throw new ExchangeException(ExchangeFaultKind.Transient, $"injected: venue unreachable (check {attempt})")
+            : inner.CheckAsync(cancellationToken);
+    }
+
+    public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) => inner.GetQuoteAsync(symbol, cancellationToken);
+    public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) => inner.GetCandlesAsync(symbol, count, cancellationToken);
+    public Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken) => inner.PlaceOrderAsync(request, cancellationToken);
+    public Task<OrderResult?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
+    public Task<bool> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
+    public Task<Balance> GetBalanceAsync(string asset, CancellationToken cancellationToken) => inner.GetBalanceAsync(asset, cancellationToken);
+
+    /// <summary>A venue factory handing out one shared faulty paper exchange, whatever the connection.</summary>
+    public static Cts.Functions.Exchanges.IExchangeFactory Factory(FaultyExchange exchange) => new SingleExchangeFactory(exchange);
+
+    private sealed class SingleExchangeFactory(IExchange exchange) : Cts.Functions.Exchanges.IExchangeFactory
+    {
+        public IExchange Create(Cts.Domain.Connections.Connection connection) => exchange;
+    }
+
+    /// <summary>The real paper venue on the system clock with an in-memory ledger.</summary>
+    public static IExchange Paper() => new PaperExchange(new PaperMarket(42), TimeProvider.System, new PaperFillModel(), new InMemoryPaperLedger());
+}

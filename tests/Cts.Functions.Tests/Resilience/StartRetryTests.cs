@@ -1,0 +1,99 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Cts.Functions.Exchanges;
+using Cts.Functions.Security;
+using Cts.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cts.Functions.Tests.Resilience;
+
+/// <summary>Failed starts retry by themselves with exponential backoff and jitter, then escalate with an alert.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StartRetryTests(AzuriteFixture azurite)
+{
+    private CtsAppFactory Host(FaultyExchange exchange, WebhookReceiver? webhook = null) => new(azurite,
+        webhook is null ? null : new Dictionary<string, string?> { ["Alerts:WebhookUrl"] = webhook.Url },
+        services =>
+        {
+            services.RemoveAll<IExchangeFactory>();
+            services.AddSingleton(FaultyExchange.Factory(exchange));
+        });
+
+    private static async Task<JsonArray> AuditAsync(HttpClient client, string id) =>
+        (await (await client.GetAsync($"/api/audit?connectionId={id}&top=100")).JsonAsync())!["entries"]!.AsArray();
+
+    [Fact]
+    public async Task A_start_that_fails_three_times_then_succeeds_ends_Running_after_backoff_of_1_2_and_4_seconds()
+    {
+        var exchange = new FaultyExchange(FaultyExchange.Paper()) { FailChecks = 3 };
+        await using var host = Host(exchange);
+        using var client = host.CreateClient(Roles.Admin);
+        (await client.PutAsJsonAsync("/api/settings", new { startRetry = new { maxAttempts = 5, baseDelaySeconds = 1, maxDelaySeconds = 60 } }))
+            .EnsureSuccessStatusCode();
+        await client.CreatePaperConnectionAsync("flaky");
+        (await client.PostAsync("/api/connections/flaky/enable", null)).EnsureSuccessStatusCode();
+
+        var first = (await (await client.PostAsync("/api/engines/flaky/start", null)).JsonAsync())!["status"]!;
+        Assert.Equal("Error", first.State());
+        Assert.Equal(1, first["retry"]!["attempt"]!.GetValue<int>());
+        Assert.Equal(5, first["retry"]!["maxAttempts"]!.GetValue<int>());
+
+        var running = await Eventually.UntilAsync(() => client.StatusAsync("flaky"), s => s.State() == "Running",
+            TimeSpan.FromSeconds(20), "the engine recovers on its third retry", () => host.Logs.Tail());
+        Assert.Null(running["retry"]);
+        Assert.Null(running["lastError"]);
+        Assert.False(running["escalated"]!.GetValue<bool>());
+        Assert.Equal(4, exchange.Checks);
+
+        // The attempts, oldest first: the operator's failed start, two failed retries, the successful one.
+        var attempts = (await AuditAsync(client, "flaky"))
+            .Where(e => e!["action"]!.GetValue<string>() is "start" or "retry")
+            .Select(e => (Action: e!["action"]!.GetValue<string>(), Outcome: e["outcome"]!.GetValue<string>(), At: e["at"]!.GetValue<DateTimeOffset>()))
+            .OrderBy(e => e.At).ToList();
+        Assert.Equal([("start", "failed"), ("retry", "failed"), ("retry", "failed"), ("retry", "changed")],
+            attempts.Select(a => (a.Action, a.Outcome)).ToArray());
+        for (var i = 1; i < attempts.Count; i++)
+        {
+            // Backoff 1, 2, 4 s with ±20 % jitter; the timer may fire a little late, never early.
+            var expected = Math.Pow(2, i - 1);
+            var gap = (attempts[i].At - attempts[i - 1].At).TotalSeconds;
+            Assert.InRange(gap, expected * 0.8, expected * 1.2 + 0.5);
+        }
+    }
+
+    [Fact]
+    public async Task A_start_that_always_fails_escalates_after_max_attempts_with_an_alert_and_an_audit_entry()
+    {
+        await using var webhook = new WebhookReceiver();
+        var exchange = new FaultyExchange(FaultyExchange.Paper()) { FailChecks = -1 };
+        await using var host = Host(exchange, webhook);
+        using var client = host.CreateClient(Roles.Admin);
+        (await client.PutAsJsonAsync("/api/settings", new { startRetry = new { maxAttempts = 2, baseDelaySeconds = 1, maxDelaySeconds = 60 } }))
+            .EnsureSuccessStatusCode();
+        await client.CreatePaperConnectionAsync("doomed");
+        (await client.PostAsync("/api/connections/doomed/enable", null)).EnsureSuccessStatusCode();
+        (await client.PostAsync("/api/engines/doomed/start", null)).EnsureSuccessStatusCode();
+
+        var escalated = await Eventually.UntilAsync(() => client.StatusAsync("doomed"), s => s["escalated"]!.GetValue<bool>(),
+            TimeSpan.FromSeconds(15), "the engine escalates after two retries", () => host.Logs.Tail());
+
+        Assert.Equal("Error", escalated.State());
+        Assert.Equal(2, escalated["retry"]!["attempt"]!.GetValue<int>());
+        Assert.Null(escalated["retry"]!["nextAttemptAt"]);
+        Assert.Equal(3, exchange.Checks);
+        var escalation = Assert.Single(await AuditAsync(client, "doomed"), e => e!["action"]!.GetValue<string>() == "escalate")!;
+        Assert.Equal("system", escalation["actor"]!.GetValue<string>());
+        Assert.Contains("injected", escalation["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var alert = await Eventually.UntilAsync(() => Task.FromResult(webhook.Received.FirstOrDefault()), a => a is not null,
+            TimeSpan.FromSeconds(10), "the alert reaches the webhook");
+        Assert.Equal("doomed", alert!["connectionId"]!.GetValue<string>());
+        Assert.Equal("initialization-failed", alert["kind"]!.GetValue<string>());
+        Assert.True(host.Logs.Contains("ALERT engine doomed"));
+
+        // An operator's start takes over: attempts start again from one.
+        var again = (await (await client.PostAsync("/api/engines/doomed/start", null)).JsonAsync())!["status"]!;
+        Assert.False(again["escalated"]!.GetValue<bool>());
+        Assert.Equal(1, again["retry"]!["attempt"]!.GetValue<int>());
+    }
+}

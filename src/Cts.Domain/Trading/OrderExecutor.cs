@@ -43,11 +43,27 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
 
     private async Task<Position?> SendAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
-        await journal.SaveIntentAsync(intent, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await journal.SaveIntentAsync(intent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Close)
+        {
+            // Protecting capital comes first: an exit goes out even when its intent cannot be written. Its id is
+            // derived from the entry's, so if it must be sent again after recovery the venue deduplicates it.
+        }
         book.Begin(intent);
         // From here a failure leaves the intent pending; the next cycle or activation reconciles it.
         var result = await exchange.PlaceOrderAsync(RequestFor(intent), cancellationToken).ConfigureAwait(false);
-        return await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Close)
+        {
+            // The exit is done at the venue; it stays pending here and is recorded when storage returns.
+            return null;
+        }
     }
 
     private async Task<Position?> RecordAsync(OrderIntent intent, OrderResult result, CancellationToken cancellationToken)

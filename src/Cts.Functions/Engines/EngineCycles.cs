@@ -28,11 +28,12 @@ public sealed class EngineCycles
 
     public void MarkFlushed() => HealthDirty = false;
 
-    /// <summary>Runs one cycle of <paramref name="kind"/> against <paramref name="context"/>; returns the processor's health after it.</summary>
-    public async Task<ProcessorHealth> RunAsync(ProcessorKind kind, EngineCycleContext context, CancellationToken cancellationToken)
+    /// <summary>Runs one cycle of <paramref name="kind"/> against <paramref name="context"/>; returns the processor's health and the failure, if any.</summary>
+    public async Task<(ProcessorHealth Health, Exception? Failure)> RunAsync(ProcessorKind kind, EngineCycleContext context, CancellationToken cancellationToken)
     {
         var health = Health[kind];
         var started = _time.GetTimestamp();
+        Exception? failure = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_cycleTimeout);
         try
@@ -44,9 +45,10 @@ public sealed class EngineCycles
         {
             var message = e is OperationCanceledException ? $"cycle timed out after {_cycleTimeout.TotalSeconds:0.#} s" : e.Message;
             health.RecordFailure(_time.GetUtcNow(), _time.GetElapsedTime(started), message);
+            failure = e;
         }
         HealthDirty = true;
-        return health;
+        return (health, failure);
     }
 
     public void Restore(IReadOnlyDictionary<string, ProcessorHealthRecord> records)

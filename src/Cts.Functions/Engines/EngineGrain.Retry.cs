@@ -25,7 +25,7 @@ public sealed partial class EngineGrain
         }
         var delay = RetryBackoff.Delay(policy, attempt, ConnectionId);
         state.State.Retry = new RetrySchedule(attempt, policy.MaxAttempts, time.GetUtcNow() + delay);
-        await state.WriteStateAsync();
+        await PersistAsync();
         ArmRetry(delay);
         await EnsureWatchdogAsync();
         LogRetryScheduled(ConnectionId, attempt, policy.MaxAttempts, delay.TotalSeconds);
@@ -36,7 +36,7 @@ public sealed partial class EngineGrain
         var error = state.State.LastError;
         state.State.Escalated = true;
         state.State.Retry = new RetrySchedule(attempts, maxAttempts, null);
-        await state.WriteStateAsync();
+        await PersistAsync();
         var message = $"{error?.Kind ?? "error"} after {attempts} automatic retries: {error?.Message}";
         await RecordAsync(SystemActor, "escalate", EngineState.Error, message, AuditOutcomes.Failed, null);
         await alerts.RaiseAsync(new Alert(time.GetUtcNow(), ConnectionId, error?.Kind ?? "error", message));

@@ -187,7 +187,7 @@ public sealed partial class EngineGrain(
         var reasons = (state.State.RestartReason?.Split(", ") ?? []).Concat(change.Reasons).Distinct(StringComparer.Ordinal);
         state.State.RestartReason = string.Join(", ", reasons);
         state.State.UpdatedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        await PersistAsync();
     }
 
     public async Task<PositionCloseResult> ClosePosition(string positionId, string actor, string? correlationId)
@@ -337,7 +337,12 @@ public sealed partial class EngineGrain(
         {
             return;
         }
-        var health = await _cycles.RunAsync(kind, Context, cancellationToken);
+        var (health, failure) = await _cycles.RunAsync(kind, Context, cancellationToken);
+        if (failure is JournalUnavailableException)
+        {
+            EnterDegraded(failure);
+            return; // a storage outage is reported as degraded, not escalated as an engine failure
+        }
         if (health.ConsecutiveFailures >= _run!.Settings.MaxConsecutiveCycleFailures)
         {
             var from = Current;
@@ -351,13 +356,13 @@ public sealed partial class EngineGrain(
     }
 
     private Task FlushHealthIfDirtyAsync(int generation) =>
-        generation == _runGeneration && _cycles.HealthDirty ? FlushHealthAsync() : Task.CompletedTask;
+        generation == _runGeneration && _cycles.HealthDirty && !_degraded ? FlushHealthAsync() : Task.CompletedTask;
 
     private async Task FlushHealthAsync()
     {
         await FlushMarksAsync();
         Snapshot();
-        await state.WriteStateAsync();
+        await PersistAsync();
         _cycles.MarkFlushed();
     }
 
@@ -365,11 +370,21 @@ public sealed partial class EngineGrain(
     private async Task MoveToAsync(EngineState next)
     {
         var now = time.GetUtcNow();
+        var (previous, since, updated) = (state.State.State, state.State.Since, state.State.UpdatedAt);
         state.State.State = next.ToString();
         state.State.Since = now;
         state.State.UpdatedAt = now;
         Snapshot();
-        await state.WriteStateAsync();
+        try
+        {
+            await PersistAsync();
+        }
+        catch
+        {
+            // Not persisted, not happened: the caller gets the error and the engine stays where it was.
+            (state.State.State, state.State.Since, state.State.UpdatedAt) = (previous, since, updated);
+            throw;
+        }
         _cycles.MarkFlushed();
     }
 
@@ -382,9 +397,12 @@ public sealed partial class EngineGrain(
         {
             await audit.AppendAsync(entry);
         }
-        catch (Azure.RequestFailedException e)
+        catch (Exception e) when (StorageFaults.IsUnavailable(e))
         {
+            // Kept and written when storage returns: the audit trail does not lose what happened during an outage.
             LogAuditFailed(e, ConnectionId, action);
+            _pendingAudit.Enqueue(entry);
+            EnterDegraded(e);
         }
     }
 
@@ -449,6 +467,7 @@ public sealed partial class EngineGrain(
             RestartRequired = s.RestartReason is not null,
             RestartReason = s.RestartReason,
             LastError = s.LastError,
+            Degraded = _degraded ? "storage" : null,
             Retry = s.Retry,
             Escalated = s.Escalated,
             Processors = _cycles.View(Intervals),

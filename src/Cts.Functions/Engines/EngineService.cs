@@ -14,9 +14,17 @@ public sealed class EngineService(IGrainFactory grains, ConnectionStore connecti
     /// <summary>The live status of a connection's engine, or null when there is no such connection.</summary>
     public async Task<EngineStatus?> GetStatusAsync(string connectionId, CancellationToken cancellationToken = default)
     {
-        if (await connections.GetAsync(connectionId, cancellationToken) is null)
+        try
         {
-            return null;
+            if (await connections.GetAsync(connectionId, cancellationToken) is null)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (StorageFaults.IsUnavailable(e))
+        {
+            // Storage is down: the engine itself still knows the truth (including that it is degraded), so ask it.
+            // A connection that has no engine record shows as Idle until storage returns.
         }
         return await Engine(connectionId).GetStatus();
     }

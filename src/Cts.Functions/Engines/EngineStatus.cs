@@ -20,6 +20,9 @@ public sealed record EngineStatus
     [Id(13)] public decimal RealizedPnl { get; init; }
     [Id(14)] public decimal UnrealizedPnl { get; init; }
     [Id(15)] public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary><c>storage</c> while the engine cannot persist: it opens no new positions and keeps protecting open ones.</summary>
+    [Id(16)] public string? Degraded { get; init; }
 }
 
 /// <summary>Why the engine is in Error: a machine-readable kind and a message for the operator.</summary>

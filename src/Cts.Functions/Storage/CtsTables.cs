@@ -15,7 +15,7 @@ public sealed class CtsTables
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
 
     public CtsTables(IOptions<StorageOptions> options)
-        : this(new TableServiceClient(options.Value.ConnectionString), options.Value.Prefix)
+        : this(new TableServiceClient(options.Value.ConnectionString, ClientOptions()), options.Value.Prefix)
     {
     }
 
@@ -26,6 +26,21 @@ public sealed class CtsTables
     }
 
     public TableServiceClient Service => _service;
+
+    /// <summary>
+    /// Storage calls retry transient faults with exponential backoff (the SDK's retry policy, one place for all
+    /// tables), kept short so an outage is noticed in seconds rather than stalling an engine's turn.
+    /// </summary>
+    public static TableClientOptions ClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = 3;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        return options;
+    }
 
     /// <summary>The full table name for a logical name: the prefix followed by the name, letters and digits only.</summary>
     public string NameOf(string logicalName) => _prefix + logicalName;

@@ -12,7 +12,33 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId) : I
 {
     private const int MaxBatch = 100;
 
-    public async Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken)
+    public Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken) => Guard(() => LoadCoreAsync(cancellationToken));
+
+    public Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken) =>
+        Guard(() => SaveIntentCoreAsync(intent, cancellationToken));
+
+    public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken) =>
+        Guard(() => CompleteCoreAsync(settled, position, realizedPnlTotal, cancellationToken));
+
+    public Task SaveMarksAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken) =>
+        Guard(() => SaveMarksCoreAsync(positions, cancellationToken));
+
+    /// <summary>Storage faults (after the SDK's own retries) become <see cref="JournalUnavailableException"/>, which the engine understands.</summary>
+    private static async Task Guard(Func<Task> write) => await Guard(async () => { await write(); return true; });
+
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (StorageFaults.IsUnavailable(e))
+        {
+            throw new JournalUnavailableException("the trade journal cannot be reached: " + e.Message, e);
+        }
+    }
+
+    private async Task<TradingSnapshot> LoadCoreAsync(CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
         var partition = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
@@ -40,18 +66,19 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId) : I
         return new TradingSnapshot(open, pending, known, realized);
     }
 
-    public async Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken)
+    private async Task SaveIntentCoreAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
         await table.AddEntityAsync(TradingEntities.ToEntity(connectionId, intent), cancellationToken);
     }
 
-    public async Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken)
+    private async Task CompleteCoreAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
         var actions = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.UpdateReplace, TradingEntities.ToEntity(connectionId, settled), ETag.All),
+            // Upsert: an exit sent during a storage outage settles an intent that was never written.
+            new(TableTransactionActionType.UpsertReplace, TradingEntities.ToEntity(connectionId, settled)),
             new(TableTransactionActionType.UpsertReplace, TradingEntities.Summary(connectionId, realizedPnlTotal)),
         };
         if (position is not null)
@@ -61,7 +88,7 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId) : I
         await table.SubmitTransactionAsync(actions, cancellationToken);
     }
 
-    public async Task SaveMarksAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken)
+    private async Task SaveMarksCoreAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
         foreach (var chunk in positions.Chunk(MaxBatch))

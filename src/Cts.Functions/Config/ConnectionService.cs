@@ -76,10 +76,7 @@ public sealed class ConnectionService(
         }
         await RecordAsync(caller, "connection.update", id, changed);
         var reasons = RestartReasons.Between(before, replaced, credentialsChanged);
-        if (reasons.Count > 0)
-        {
-            await engines.Engine(id).ConfigChanged(new ConfigChange(reasons.ToArray(), caller.Actor, caller.CorrelationId));
-        }
+        await engines.Engine(id).ConfigChanged(new ConfigChange(reasons.ToArray(), caller.Actor, caller.CorrelationId, replaced.Version));
         return new(ConfigOutcome.Ok, replaced, etag);
     }
 

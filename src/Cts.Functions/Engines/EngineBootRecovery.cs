@@ -20,6 +20,8 @@ public sealed partial class EngineBootRecovery(
         {
             // The silo starts as another hosted service; engines can be called once the whole host has started.
             await WaitForStartAsync(stoppingToken);
+            // Every node asks; the monitor is one grain, so the cluster runs it once.
+            await grains.GetGrain<IConnectionMonitorGrain>(0).EnsureRunning();
             var ids = await FindActiveEnginesAsync(stoppingToken);
             LogFound(ids.Count);
             await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },

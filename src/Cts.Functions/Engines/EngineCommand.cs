@@ -14,7 +14,8 @@ public sealed record EngineCommand(
 public sealed record ConfigChange(
     [property: Id(0)] string[] Reasons,
     [property: Id(1)] string Actor,
-    [property: Id(2)] string? CorrelationId = null);
+    [property: Id(2)] string? CorrelationId = null,
+    [property: Id(3)] long ConnectionVersion = 0);
 
 /// <summary>How an engine answered a command.</summary>
 public enum CommandOutcome

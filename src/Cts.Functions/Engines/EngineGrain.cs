@@ -174,9 +174,19 @@ public sealed partial class EngineGrain(
     public async Task ConfigChanged(ConfigChange change)
     {
         var current = Current;
-        if (change.Reasons.Length == 0 || current is not (EngineState.Running or EngineState.Paused))
+        if (current is not (EngineState.Running or EngineState.Paused))
         {
             return; // an engine that is not running reads its configuration when it starts
+        }
+        if (change.Reasons.Length == 0)
+        {
+            // Nothing the engine trades with changed (a rename): it now runs with that version as it is.
+            if (change.ConnectionVersion > state.State.ConnectionVersion && state.State.RestartReason is null)
+            {
+                state.State.ConnectionVersion = change.ConnectionVersion;
+                await PersistAsync();
+            }
+            return;
         }
         var reason = string.Join(", ", change.Reasons);
         if ((await settingsStore.CurrentAsync()).AutoRestartOnConfigChange)

@@ -30,6 +30,7 @@ public sealed class EngineGrainState : ITableProjection
     {
         ["State"] = State,
         ["Since"] = Since,
+        ["ConnectionVersion"] = ConnectionVersion,
         // The boot scan also wakes engines in Error whose automatic retry is still scheduled.
         ["RetryPending"] = State == nameof(Cts.Domain.Engines.EngineState.Error) && !Escalated && Retry?.NextAttemptAt is not null,
     };

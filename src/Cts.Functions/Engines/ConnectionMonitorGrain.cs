@@ -1,0 +1,120 @@
+using Azure.Data.Tables;
+using Cts.Domain.Engines;
+using Cts.Functions.Storage;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// The connection monitor (SPEC §1): compares the connections table with the engines' records and repairs what a
+/// lost notification or a crash left behind — a new connection with <c>autoStart</c> (and <c>autoStartOnBoot</c>
+/// set) that has never had an engine is enabled and started; a running engine older than its connection is told its
+/// configuration is stale; an engine whose connection is gone is stopped and removed. All actions go through the
+/// engines themselves and are audited as <c>system</c>.
+/// </summary>
+public sealed partial class ConnectionMonitorGrain(
+    ConnectionStore connections, SettingsStore settings, CtsTables tables, ILogger<ConnectionMonitorGrain> logger)
+    : Grain, IConnectionMonitorGrain, IRemindable
+{
+    private IGrainTimer? _timer;
+    private TimeSpan _period;
+
+    public async Task EnsureRunning()
+    {
+        var period = TimeSpan.FromSeconds((await settings.CurrentAsync()).ConnectionMonitorSeconds);
+        if (_timer is not null && period == _period)
+        {
+            return;
+        }
+        _timer?.Dispose();
+        _period = period;
+        _timer = this.RegisterGrainTimer(_ => RunSafelyAsync(), new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.Zero,
+            Period = period,
+            Interleave = false,
+            KeepAlive = true,
+        });
+        // Survives the node that hosts it: after a crash the reminder activates the monitor on a live node.
+        await this.RegisterOrUpdateReminder("monitor", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureRunning();
+
+    public async Task<MonitorReport> RunOnce()
+    {
+        var current = await settings.CurrentAsync();
+        var byId = (await connections.ListAllAsync()).ToDictionary(c => c.Value.Id, c => c.Value, StringComparer.Ordinal);
+        var engines = await EngineRecordsAsync();
+        List<string> started = [], stale = [], removed = [];
+
+        foreach (var connection in byId.Values)
+        {
+            var engine = GrainFactory.GetGrain<IEngineGrain>(connection.Id);
+            if (!engines.TryGetValue(connection.Id, out var record))
+            {
+                if (connection.AutoStart && current.AutoStartOnBoot)
+                {
+                    await engine.Execute(new EngineCommand(EngineAction.Enable.ToWire(), EngineGrain.SystemActor, "autoStart"));
+                    await engine.Execute(new EngineCommand(EngineAction.Start.ToWire(), EngineGrain.SystemActor, "autoStart"));
+                    started.Add(connection.Id);
+                }
+                continue;
+            }
+            if (record.State is nameof(EngineState.Running) or nameof(EngineState.Paused) && record.ConnectionVersion < connection.Version)
+            {
+                var status = await engine.GetStatus();
+                if (!status.RestartRequired && status.ConnectionVersion < connection.Version)
+                {
+                    await engine.ConfigChanged(new ConfigChange(["connection changed"], EngineGrain.SystemActor));
+                    stale.Add(connection.Id);
+                }
+            }
+        }
+        foreach (var (id, record) in engines.Where(e => !byId.ContainsKey(e.Key)))
+        {
+            var engine = GrainFactory.GetGrain<IEngineGrain>(id);
+            if (EngineLifecycle.IsActive(Enum.Parse<EngineState>(record.State)) || record.State == nameof(EngineState.Error))
+            {
+                await engine.Execute(new EngineCommand(EngineAction.Stop.ToWire(), EngineGrain.SystemActor, "connection deleted"));
+            }
+            await engine.Execute(new EngineCommand(EngineAction.Delete.ToWire(), EngineGrain.SystemActor, "connection deleted"));
+            removed.Add(id);
+        }
+        if (started.Count + stale.Count + removed.Count > 0)
+        {
+            LogReconciled(started.Count, stale.Count, removed.Count);
+        }
+        return new MonitorReport(started.ToArray(), stale.ToArray(), removed.ToArray());
+    }
+
+    private async Task RunSafelyAsync()
+    {
+        try
+        {
+            await RunOnce();
+            await EnsureRunning(); // picks up a changed connectionMonitorSeconds
+        }
+        catch (Exception e) when (StorageFaults.IsUnavailable(e))
+        {
+            LogSkipped(e);
+        }
+    }
+
+    /// <summary>The engines' persisted records: state and the connection version each runs with.</summary>
+    private async Task<Dictionary<string, (string State, long ConnectionVersion)>> EngineRecordsAsync()
+    {
+        var table = await tables.GetAsync(TableGrainStorage.TableName);
+        var records = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>("PartitionKey eq 'engine'", select: ["RowKey", "State", "ConnectionVersion"]))
+        {
+            records[row.RowKey] = (row.GetString("State") ?? nameof(EngineState.Idle), row.GetInt64("ConnectionVersion") ?? 0);
+        }
+        return records;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Connection monitor: started {Started}, marked stale {Stale}, removed {Removed}")]
+    private partial void LogReconciled(int started, int stale, int removed);
+
+    [LoggerMessage(LogLevel.Warning, "Connection monitor: pass skipped, storage unavailable")]
+    private partial void LogSkipped(Exception exception);
+}

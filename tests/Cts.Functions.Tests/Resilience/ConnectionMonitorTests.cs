@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using Cts.Domain.Connections;
+using Cts.Functions.Engines;
+using Cts.Functions.Storage;
+using Cts.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cts.Functions.Tests.Resilience;
+
+/// <summary>The connection monitor repairs what lost notifications and crashes leave behind.</summary>
+public sealed class ConnectionMonitorTests(AzuriteFixture azurite) : EngineHostTest(azurite)
+{
+    private IConnectionMonitorGrain Monitor => Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IConnectionMonitorGrain>(0);
+
+    [Fact]
+    public async Task A_new_autoStart_connection_is_enabled_and_started_by_the_periodic_monitor()
+    {
+        (await Client.PutAsJsonAsync("/api/settings", new { connectionMonitorSeconds = 5 })).EnsureSuccessStatusCode();
+        await Monitor.EnsureRunning();
+
+        (await Client.PostAsJsonAsync("/api/connections",
+            new { id = "auto1", name = "Auto", exchange = "paper", symbols = new[] { "BTCUSDT" }, autoStart = true })).EnsureSuccessStatusCode();
+
+        var running = await Eventually.UntilAsync(() => Client.StatusAsync("auto1"), s => s.State() == "Running",
+            TimeSpan.FromSeconds(15), "the monitor starts the autoStart connection", () => Host.Logs.Tail());
+        var audit = (await (await Client.GetAsync("/api/audit?connectionId=auto1")).JsonAsync())!["entries"]!.AsArray();
+        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "start" && e["actor"]!.GetValue<string>() == "system");
+        Assert.Equal(1, running["connectionVersion"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task An_operators_choice_wins_over_autoStart_and_autoStartOnBoot_off_starts_nothing()
+    {
+        (await Client.PutAsJsonAsync("/api/settings", new { autoStartOnBoot = false })).EnsureSuccessStatusCode();
+        (await Client.PostAsJsonAsync("/api/connections",
+            new { id = "auto2", name = "Auto", exchange = "paper", symbols = new[] { "BTCUSDT" }, autoStart = true })).EnsureSuccessStatusCode();
+
+        var report = await Monitor.RunOnce();
+
+        Assert.Empty(report.Started);
+        Assert.Equal("Idle", (await Client.StatusAsync("auto2")).State());
+    }
+
+    [Fact]
+    public async Task A_change_whose_notification_was_lost_marks_the_running_engine_restart_required()
+    {
+        await Client.StartPaperEngineAsync("lost");
+        // Written straight to the table, as if the process died before telling the engine.
+        var store = new ConnectionStore(Host.Tables);
+        var current = (await store.GetAsync("lost"))!;
+        await store.ReplaceAsync(current.Value with { Symbols = ["ETHUSDT"], Version = current.Value.Version + 1 }, current.ETag);
+
+        var report = await Monitor.RunOnce();
+
+        Assert.Equal(["lost"], report.MarkedStale);
+        var status = await Client.StatusAsync("lost");
+        Assert.True(status["restartRequired"]!.GetValue<bool>());
+        Assert.Empty((await Monitor.RunOnce()).MarkedStale);
+    }
+
+    [Fact]
+    public async Task An_engine_whose_connection_is_gone_is_stopped_and_its_record_removed()
+    {
+        await Client.StartPaperEngineAsync("orphan");
+        var store = new ConnectionStore(Host.Tables);
+        var current = (await store.GetAsync("orphan"))!;
+        await store.DeleteAsync("orphan", current.ETag);
+
+        var report = await Monitor.RunOnce();
+
+        Assert.Equal(["orphan"], report.Removed);
+        var engines = await Host.Tables.GetAsync(TableGrainStorage.TableName);
+        Assert.False((await engines.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("engine", "orphan")).HasValue);
+        var audit = (await (await Client.GetAsync("/api/audit?connectionId=orphan")).JsonAsync())!["entries"]!.AsArray();
+        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "stop" && e["actor"]!.GetValue<string>() == "system");
+    }
+
+    [Fact]
+    public async Task A_rename_does_not_make_a_running_engine_stale()
+    {
+        await Client.StartPaperEngineAsync("renamed");
+        (await Client.PutAsJsonAsync("/api/connections/renamed", new { name = "New name", exchange = "paper", symbols = new[] { "BTCUSDT" } }))
+            .EnsureSuccessStatusCode();
+
+        Assert.Empty((await Monitor.RunOnce()).MarkedStale);
+        var status = await Client.StatusAsync("renamed");
+        Assert.False(status["restartRequired"]!.GetValue<bool>());
+        Assert.Equal(2, status["connectionVersion"]!.GetValue<long>());
+    }
+}

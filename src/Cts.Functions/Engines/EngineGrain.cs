@@ -347,7 +347,9 @@ public sealed partial class EngineGrain(
         {
             return;
         }
-        var (health, failure) = await _cycles.RunAsync(kind, Context, cancellationToken);
+        // Not the timer's token: a cycle that has begun runs to its end (bounded by the cycle timeout), so shutdown
+        // waits for it instead of cutting an order between "sent" and "recorded".
+        var (health, failure) = await _cycles.RunAsync(kind, Context, CancellationToken.None);
         if (failure is JournalUnavailableException)
         {
             EnterDegraded(failure);

@@ -19,7 +19,7 @@ public sealed class EngineOptions
     public int WatchdogMinutes { get; set; } = 1;
 
     /// <summary>How long one processor cycle may take before it is cancelled and counted as failed.</summary>
-    public int CycleTimeoutSeconds { get; set; } = 10;
+    public int CycleTimeoutSeconds { get; set; } = 30;
 
     /// <summary>How long SIGTERM waits for in-flight cycles and the final flush before the process exits.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 10;

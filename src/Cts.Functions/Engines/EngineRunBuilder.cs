@@ -42,7 +42,7 @@ public sealed class EngineRunBuilder(
         var currentSettings = await settings.CurrentAsync(cancellationToken);
         var preset = await presets.ResolveAsync(connection.Value.PresetId, cancellationToken)
             ?? throw new InitializationException($"preset '{connection.Value.PresetId}' does not exist");
-        var exchange = exchanges.Create(connection.Value);
+        var exchange = exchanges.Create(connection.Value, currentSettings);
         await exchange.CheckAsync(cancellationToken);
 
         var journal = new TableTradeJournal(tables, connectionId);

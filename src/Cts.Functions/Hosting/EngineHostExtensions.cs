@@ -34,6 +34,7 @@ public static class EngineHostExtensions
         services.AddSingleton(new PaperFillModel());
         services.AddSingleton(sp => new PaperLedgers(sp.GetRequiredService<CtsTables>(),
             configuration.GetValue<decimal?>("Paper:StartingQuoteBalance") ?? PaperLedger.DefaultStartingQuoteBalance));
+        services.AddSingleton<ExchangeResiliencePipelines>();
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
         services.AddSingleton<EngineRunBuilder>();

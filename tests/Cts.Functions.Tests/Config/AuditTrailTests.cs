@@ -173,7 +173,7 @@ public sealed class CycleFailureAuditTests(AzuriteFixture azurite)
         exchange.Setup(e => e.GetQuoteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ExchangeException(ExchangeFaultKind.Transient, "injected: quotes unavailable"));
         var factory = new Mock<IExchangeFactory>(MockBehavior.Strict);
-        factory.Setup(f => f.Create(It.IsAny<Connection>())).Returns(exchange.Object);
+        factory.Setup(f => f.Create(It.IsAny<Connection>(), It.IsAny<Cts.Domain.Config.EngineSettings>())).Returns(exchange.Object);
 
         await using var host = new CtsAppFactory(azurite, configureServices: services =>
         {
@@ -191,7 +191,7 @@ public sealed class CycleFailureAuditTests(AzuriteFixture azurite)
             TimeSpan.FromSeconds(10), "the engine is in Error after 3 failed cycles", () => host.Logs.Tail());
         Assert.Equal("cycle-failures", error["lastError"]!["kind"]!.GetValue<string>());
         Assert.Contains("injected", error["lastError"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        factory.Verify(f => f.Create(It.Is<Connection>(c => c.Id == "fail1")), Times.Once());
+        factory.Verify(f => f.Create(It.Is<Connection>(c => c.Id == "fail1"), It.IsAny<Cts.Domain.Config.EngineSettings>()), Times.Once());
 
         // Long enough for every timer that could still be queued to fire: none may add a second entry.
         await Task.Delay(TimeSpan.FromMilliseconds(3 * CtsAppFactory.IndicationsMs));

@@ -36,7 +36,7 @@ public sealed class FaultyExchange(IExchange inner) : IExchange
 
     private sealed class SingleExchangeFactory(IExchange exchange) : Cts.Functions.Exchanges.IExchangeFactory
     {
-        public IExchange Create(Cts.Domain.Connections.Connection connection) => exchange;
+        public IExchange Create(Cts.Domain.Connections.Connection connection, Cts.Domain.Config.EngineSettings settings) => exchange;
     }
 
     /// <summary>The real paper venue on the system clock with an in-memory ledger.</summary>

@@ -355,15 +355,19 @@ public sealed partial class EngineGrain(
             EnterDegraded(failure);
             return; // a storage outage is reported as degraded, not escalated as an engine failure
         }
-        if (health.ConsecutiveFailures >= _run!.Settings.MaxConsecutiveCycleFailures)
+        var rejected = failure is ExchangeException { Kind: ExchangeFaultKind.CredentialsRejected };
+        if (rejected || health.ConsecutiveFailures >= _run!.Settings.MaxConsecutiveCycleFailures)
         {
             var from = Current;
             StopTimers();
-            state.State.LastError = new EngineError("cycle-failures",
-                $"{kind.ToWire()} failed {health.ConsecutiveFailures} times in a row: {health.LastError}", time.GetUtcNow());
+            state.State.LastError = rejected
+                ? new EngineError("credentials-rejected", failure!.Message, time.GetUtcNow())
+                : new EngineError("cycle-failures", $"{kind.ToWire()} failed {health.ConsecutiveFailures} times in a row: {health.LastError}",
+                    time.GetUtcNow());
             await MoveToAsync(EngineState.Error);
-            await RecordAsync(SystemActor, "cycle-failures", from, state.State.LastError.Message, AuditOutcomes.Changed, null);
-            await ScheduleRetryOrEscalateAsync(retryable: true);
+            await RecordAsync(SystemActor, state.State.LastError.Kind, from, state.State.LastError.Message, AuditOutcomes.Changed, null);
+            // Refused credentials are not retried: retrying cannot help until an operator changes them.
+            await ScheduleRetryOrEscalateAsync(retryable: !rejected);
         }
     }
 

@@ -1,0 +1,84 @@
+using System.Net.Http.Json;
+using Cts.Domain.Config;
+using Cts.Domain.Connections;
+using Cts.Domain.Exchanges;
+using Cts.Functions.Exchanges;
+using Cts.Functions.Security;
+using Cts.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Moq;
+
+namespace Cts.Functions.Tests.Resilience;
+
+/// <summary>Exchange faults seen from a running engine: the real resilience pipeline around an injected venue.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ExchangeFaultsInEngineTests(AzuriteFixture azurite)
+{
+    /// <summary>A host whose venues are <paramref name="venue"/>, wrapped in the production resilience pipeline.</summary>
+    private CtsAppFactory Host(IExchange venue) => new(azurite, null, services =>
+    {
+        services.RemoveAll<IExchangeFactory>();
+        services.AddSingleton<IExchangeFactory>(sp => new WrappingFactory(venue, sp.GetRequiredService<ExchangeResiliencePipelines>()));
+    });
+
+    private sealed class WrappingFactory(IExchange venue, ExchangeResiliencePipelines pipelines) : IExchangeFactory
+    {
+        public IExchange Create(Connection connection, EngineSettings settings) =>
+            new ResilientExchange(venue, pipelines.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id);
+    }
+
+    [Fact]
+    public async Task A_venue_that_hangs_times_out_at_the_bound_the_cycle_fails_and_the_engine_keeps_running()
+    {
+        var paper = FaultyExchange.Paper();
+        var venue = new Mock<IExchange>();
+        venue.SetupGet(v => v.Name).Returns("paper");
+        venue.Setup(v => v.CheckAsync(It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        venue.Setup(v => v.GetCandlesAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Returns((string s, int n, CancellationToken ct) => paper.GetCandlesAsync(s, n, ct));
+        // Quotes never come back.
+        venue.Setup(v => v.GetQuoteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((string _, CancellationToken ct) => Task.Delay(Timeout.Infinite, ct).ContinueWith<Cts.Domain.Market.Quote>(
+                _ => throw new OperationCanceledException(ct), TaskScheduler.Default));
+        await using var host = Host(venue.Object);
+        using var client = host.CreateClient(Roles.Admin);
+        (await client.PutAsJsonAsync("/api/settings", new { exchangeTimeoutSeconds = 1 })).EnsureSuccessStatusCode();
+
+        await client.StartPaperEngineAsync("hang");
+
+        var status = await Eventually.UntilAsync(() => client.StatusAsync("hang"),
+            s => s["processors"]!["realtime"]!["failures"]!.GetValue<long>() >= 1, TimeSpan.FromSeconds(20),
+            "a realtime cycle fails on the hanging venue", () => host.Logs.Tail());
+        Assert.Equal("Running", status.State());
+        Assert.Contains("timed out after 1 s", status["processors"]!["realtime"]!["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        // One attempt plus three retries of 1 s each, with backoff between them: the failure took about 4–6 s, not forever.
+        var latency = status["processors"]!["realtime"]!["lastLatencyMs"]!.GetValue<double>();
+        Assert.InRange(latency, 4_000, 8_000);
+        var indications = status.Runs("indications");
+        await Eventually.UntilAsync(() => client.StatusAsync("hang"), s => s.Runs("indications") > indications && s.State() == "Running",
+            TimeSpan.FromSeconds(5), "the other processors keep running");
+    }
+
+    [Fact]
+    public async Task Credentials_refused_during_a_cycle_send_the_engine_to_Error_without_retries()
+    {
+        var venue = new Mock<IExchange>();
+        venue.SetupGet(v => v.Name).Returns("paper");
+        venue.Setup(v => v.CheckAsync(It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        venue.Setup(v => v.GetCandlesAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ExchangeException(ExchangeFaultKind.CredentialsRejected, "injected: API key revoked"));
+        venue.Setup(v => v.GetQuoteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ExchangeException(ExchangeFaultKind.CredentialsRejected, "injected: API key revoked"));
+        await using var host = Host(venue.Object);
+        using var client = host.CreateClient(Roles.Admin);
+
+        await client.StartPaperEngineAsync("revoked");
+
+        var error = await Eventually.UntilAsync(() => client.StatusAsync("revoked"), s => s.State() == "Error",
+            TimeSpan.FromSeconds(10), "the engine stops on refused credentials", () => host.Logs.Tail());
+        Assert.Equal("credentials-rejected", error["lastError"]!["kind"]!.GetValue<string>());
+        Assert.True(error["escalated"]!.GetValue<bool>());
+        venue.Verify(v => v.GetQuoteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.AtMostOnce());
+    }
+}

@@ -34,11 +34,12 @@ public sealed partial class EngineGrain
     private async Task EscalateAsync(int attempts, int maxAttempts)
     {
         var error = state.State.LastError;
+        var message = $"{error?.Kind ?? "error"} after {attempts} automatic retries: {error?.Message}";
+        // Audit first: once the status says escalated, the audit trail already says why.
+        await RecordAsync(SystemActor, "escalate", EngineState.Error, message, AuditOutcomes.Failed, null);
         state.State.Escalated = true;
         state.State.Retry = new RetrySchedule(attempts, maxAttempts, null);
         await PersistAsync();
-        var message = $"{error?.Kind ?? "error"} after {attempts} automatic retries: {error?.Message}";
-        await RecordAsync(SystemActor, "escalate", EngineState.Error, message, AuditOutcomes.Failed, null);
         await alerts.RaiseAsync(new Alert(time.GetUtcNow(), ConnectionId, error?.Kind ?? "error", message));
         await RemoveWatchdogAsync();
     }

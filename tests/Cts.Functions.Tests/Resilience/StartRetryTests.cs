@@ -82,7 +82,9 @@ public sealed class StartRetryTests(AzuriteFixture azurite)
         Assert.Equal(2, escalated["retry"]!["attempt"]!.GetValue<int>());
         Assert.Null(escalated["retry"]!["nextAttemptAt"]);
         Assert.Equal(3, exchange.Checks);
-        var escalation = Assert.Single(await AuditAsync(client, "doomed"), e => e!["action"]!.GetValue<string>() == "escalate")!;
+        var audit = await Eventually.UntilAsync(() => AuditAsync(client, "doomed"), a => a.Any(e => e!["action"]!.GetValue<string>() == "escalate"),
+            TimeSpan.FromSeconds(5), "the escalation is audited");
+        var escalation = Assert.Single(audit, e => e!["action"]!.GetValue<string>() == "escalate")!;
         Assert.Equal("system", escalation["actor"]!.GetValue<string>());
         Assert.Contains("injected", escalation["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         var alert = await Eventually.UntilAsync(() => Task.FromResult(webhook.Received.FirstOrDefault()), a => a is not null,

@@ -21,6 +21,7 @@ app.MapCtsHealth();
 app.MapEnginesApi();
 app.MapConnectionsApi();
 app.MapPositionsApi();
+app.MapEventsApi();
 app.MapPresetsApi();
 app.MapSettingsApi();
 app.MapAuditApi();

@@ -48,9 +48,13 @@ public sealed class TradingBook
         _known.Add(intent.ClientOrderId);
     }
 
+    /// <summary>Raised after a position was opened or closed and recorded (for the live event stream).</summary>
+    public event Action<Position>? PositionSettled;
+
     internal void Settle(OrderIntent intent, Position? position, decimal realizedPnl)
     {
         _pending.Remove(intent.ClientOrderId);
+        RealizedPnl = realizedPnl;
         if (position is not null)
         {
             if (position.IsOpen)
@@ -62,8 +66,8 @@ public sealed class TradingBook
                 _open.Remove(position.Id);
                 _dirtyMarks.Remove(position.Id);
             }
+            PositionSettled?.Invoke(position);
         }
-        RealizedPnl = realizedPnl;
     }
 
     /// <summary>Marks a position to the bid; remembers it for the next batched mark flush when its high moved.</summary>

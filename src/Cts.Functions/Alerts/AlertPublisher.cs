@@ -7,17 +7,15 @@ namespace Cts.Functions.Alerts;
 /// <c>Alerts:WebhookUrl</c> is set, as a JSON POST through a resilient HTTP client. A webhook that stays down is
 /// logged, never allowed to fail the engine that raised the alert.
 /// </summary>
-public sealed partial class AlertPublisher(IHttpClientFactory http, IConfiguration configuration, ILogger<AlertPublisher> logger)
+public sealed partial class AlertPublisher(
+    IHttpClientFactory http, IConfiguration configuration, Live.EngineEventBus events, ILogger<AlertPublisher> logger)
 {
     public const string WebhookClient = "alerts";
-
-    /// <summary>In-process subscribers (e.g. the server-sent event stream).</summary>
-    public event Action<Alert>? Raised;
 
     public async Task RaiseAsync(Alert alert)
     {
         LogAlert(alert.ConnectionId, alert.Kind, alert.Message);
-        Raised?.Invoke(alert);
+        events.Publish("alert", alert.ConnectionId, alert);
         var url = configuration["Alerts:WebhookUrl"];
         if (string.IsNullOrWhiteSpace(url))
         {

@@ -22,6 +22,7 @@ public sealed partial class EngineGrain(
     SettingsStore settingsStore,
     AuditLog audit,
     AlertPublisher alerts,
+    Live.EngineEventBus events,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain, IRemindable
@@ -227,7 +228,7 @@ public sealed partial class EngineGrain(
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
-            _run = await runs.BuildAsync(ConnectionId, timeout.Token);
+            _run = Attach(await runs.BuildAsync(ConnectionId, timeout.Token));
             return true;
         }
         catch (Exception e) when (e is ExchangeException or InitializationException or OperationCanceledException or Azure.RequestFailedException)
@@ -274,7 +275,7 @@ public sealed partial class EngineGrain(
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
-            _run = await runs.BuildAsync(ConnectionId, timeout.Token);
+            _run = Attach(await runs.BuildAsync(ConnectionId, timeout.Token));
             state.State.ConfigVersion = _run.PresetVersion;
             state.State.ConnectionVersion = _run.ConnectionVersion;
             return true;
@@ -350,6 +351,7 @@ public sealed partial class EngineGrain(
         // Not the timer's token: a cycle that has begun runs to its end (bounded by the cycle timeout), so shutdown
         // waits for it instead of cutting an order between "sent" and "recorded".
         var (health, failure) = await _cycles.RunAsync(kind, Context, CancellationToken.None);
+        PublishHealth();
         if (failure is JournalUnavailableException)
         {
             EnterDegraded(failure);
@@ -394,6 +396,7 @@ public sealed partial class EngineGrain(
         try
         {
             await PersistAsync();
+            events.Publish("engine-state", ConnectionId, BuildStatus());
         }
         catch
         {

@@ -38,6 +38,7 @@ public static class EngineHostExtensions
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
         services.AddSingleton<EngineRunBuilder>();
+        services.AddSingleton<Live.EngineEventBus>();
         // Alerts leave the process: the webhook client gets the standard resilience handler (timeouts, retries, breaker).
         services.AddHttpClient(Alerts.AlertPublisher.WebhookClient).AddStandardResilienceHandler();
         services.AddSingleton<Alerts.AlertPublisher>();

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Cts.Functions.Live;
+using Cts.Functions.Security;
+
+namespace Cts.Functions.Api;
+
+/// <summary>
+/// <c>GET /api/events</c>: server-sent events of the engines. A reconnecting client sends <c>Last-Event-ID</c> and
+/// first receives what it missed (within the bus's window), then the live stream; a comment every 15 s keeps
+/// proxies from closing an idle stream.
+/// </summary>
+public static class EventsApi
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/events", Stream).WithTags("Live").RequireViewer();
+        return app;
+    }
+
+    public static async Task Stream(HttpContext http, EngineEventBus bus, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    {
+        var cancel = http.RequestAborted;
+        long? lastEventId = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var id) ? id : null;
+        var (missed, live, unsubscribe) = bus.Subscribe(lastEventId);
+        try
+        {
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            await http.Response.WriteAsync("retry: 2000\n\n", cancel);
+            foreach (var item in missed)
+            {
+                await WriteAsync(http, item, json.Value.SerializerOptions, cancel);
+            }
+            await http.Response.Body.FlushAsync(cancel);
+            while (!cancel.IsCancellationRequested)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                wait.CancelAfter(Heartbeat);
+                try
+                {
+                    if (!await live.WaitToReadAsync(wait.Token))
+                    {
+                        return; // dropped for being too slow: the client reconnects with Last-Event-ID
+                    }
+                    while (live.TryRead(out var item))
+                    {
+                        await WriteAsync(http, item, json.Value.SerializerOptions, cancel);
+                    }
+                }
+                catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+                {
+                    await http.Response.WriteAsync(": keep-alive\n\n", cancel);
+                }
+                await http.Response.Body.FlushAsync(cancel);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            unsubscribe();
+        }
+    }
+
+    private static Task WriteAsync(HttpContext http, EngineEvent item, JsonSerializerOptions options, CancellationToken cancel)
+    {
+        var data = JsonSerializer.Serialize(new { item.ConnectionId, item.At, data = item.Data }, options);
+        return http.Response.WriteAsync($"id: {item.Id}\nevent: {item.Type}\ndata: {data}\n\n", cancel);
+    }
+}

@@ -1,0 +1,27 @@
+using Cts.Functions.Live;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>What the engine tells the live stream besides its transitions: health (at most once a second) and positions.</summary>
+public sealed partial class EngineGrain
+{
+    private static readonly TimeSpan HealthEventInterval = TimeSpan.FromSeconds(1);
+    private DateTimeOffset _lastHealthEvent = DateTimeOffset.MinValue;
+
+    private EngineRun Attach(EngineRun run)
+    {
+        run.Context.Trader.Book.PositionSettled += position =>
+            events.Publish(position.IsOpen ? "position-opened" : "position-closed", ConnectionId, PositionView.From(position));
+        return run;
+    }
+
+    private void PublishHealth()
+    {
+        var now = time.GetUtcNow();
+        if (now - _lastHealthEvent >= HealthEventInterval)
+        {
+            _lastHealthEvent = now;
+            events.Publish("engine-health", ConnectionId, BuildStatus());
+        }
+    }
+}

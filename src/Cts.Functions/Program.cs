@@ -9,6 +9,7 @@ builder.AddCtsDefaults();
 builder.AddCtsSecurity();
 builder.Services.AddCtsStorage(builder.Configuration);
 builder.Services.AddCtsEngines(builder.Configuration);
+builder.Services.AddCtsBackups(builder.Configuration);
 builder.AddCtsSilo();
 
 var app = builder.Build();
@@ -17,6 +18,7 @@ app.UseCorrelationId();
 app.UseRequestSizeLimit();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseConfigSnapshots();
 app.MapCtsHealth();
 app.MapEnginesApi();
 app.MapConnectionsApi();
@@ -25,6 +27,7 @@ app.MapEventsApi();
 app.MapPresetsApi();
 app.MapSettingsApi();
 app.MapAuditApi();
+app.MapBackupsApi();
 app.MapTradeEngineAliases();
 app.Run();
 

@@ -1,0 +1,119 @@
+using Cts.Domain.Connections;
+using Cts.Functions.Backups;
+using Cts.Functions.Retention;
+using Cts.Functions.Security;
+
+namespace Cts.Functions.Api;
+
+/// <summary>
+/// Configuration export, import, backups and restore, and the history archive. Admin only: exports and backups carry
+/// the (encrypted) credentials.
+/// </summary>
+public static class BackupsApi
+{
+    public static IEndpointRouteBuilder MapBackupsApi(this IEndpointRouteBuilder app)
+    {
+        var config = app.MapGroup("/api/config").WithTags("Backups");
+        config.MapGet("/export", Export).RequireAdmin();
+        config.MapPost("/import", Import).RequireAdmin();
+        config.MapGet("/backups", List).RequireAdmin();
+        config.MapPost("/backups/{name}/restore", Restore).RequireAdmin();
+
+        var archive = app.MapGroup("/api/archive").WithTags("Archive");
+        archive.MapGet("/", ListArchive).RequireAdmin();
+        archive.MapGet("/{kind}/{name}", ReadArchive).RequireAdmin();
+        return app;
+    }
+
+    public static async Task<IResult> Export(ConfigSnapshotter snapshotter, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await snapshotter.CaptureAsync("export", cancellationToken));
+
+    public static async Task<IResult> Import(HttpContext context, ConfigImporter importer, bool? dryRun)
+    {
+        var (document, error) = await RequestBody.ReadAsync<ConfigSnapshot>(context.Request, required: true);
+        if (error is not null)
+        {
+            return error;
+        }
+        var errors = Validate(document!);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        return Outcome(await importer.ApplyAsync(document!, "import", dryRun ?? false, ApiCaller.Actor(context), context.RequestAborted));
+    }
+
+    public static async Task<IResult> List(BackupStore backups, CancellationToken cancellationToken)
+    {
+        var items = await backups.ListAsync(cancellationToken);
+        return TypedResults.Ok(new { items, count = items.Count });
+    }
+
+    public static async Task<IResult> Restore(HttpContext context, string name, BackupStore backups, ConfigImporter importer, bool? dryRun)
+    {
+        if (!BackupStore.IsValidName(name))
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["name"] = [$"must match {BackupStore.NamePattern()}"] });
+        }
+        var snapshot = await backups.ReadAsync(name, context.RequestAborted);
+        if (snapshot is null)
+        {
+            return Problems.NotFound("Backup", name);
+        }
+        return Outcome(await importer.ApplyAsync(snapshot, "restore", dryRun ?? false, ApiCaller.Actor(context), context.RequestAborted));
+    }
+
+    public static async Task<IResult> ListArchive(ArchiveStore archive, CancellationToken cancellationToken)
+    {
+        var items = await archive.ListAsync(cancellationToken);
+        return TypedResults.Ok(new { items, count = items.Count });
+    }
+
+    public static async Task<IResult> ReadArchive(string kind, string name, ArchiveStore archive, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ArchiveStore.IsValidKind(kind)) errors["kind"] = [$"must be one of {string.Join(", ", ArchiveStore.Kinds)}"];
+        if (!ArchiveStore.IsValidName(name)) errors["name"] = ["must look like yyyy-MM-dd-HHmmss.jsonl.gz"];
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var lines = await archive.ReadAsync(kind, name, cancellationToken);
+        return lines is null ? Problems.NotFound("Archive", $"{kind}/{name}") : Results.Text(lines, "application/x-ndjson");
+    }
+
+    private static IResult Outcome(ImportReport report) => report is { DryRun: false, BlockedBy.Count: > 0 }
+        ? Problems.Conflict("Engines are active",
+            $"The connections of active engines would change: {string.Join(", ", report.BlockedBy)}. Stop them first, or import without them.",
+            new Dictionary<string, object?> { ["engines"] = report.BlockedBy, ["items"] = report.Items })
+        : TypedResults.Ok(report);
+
+    private static Dictionary<string, string[]> Validate(ConfigSnapshot document)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (document.Format != ConfigSnapshot.CurrentFormat)
+        {
+            errors["format"] = [$"must be {ConfigSnapshot.CurrentFormat}"];
+        }
+        var connections = document.Connections ?? [];
+        for (var i = 0; i < connections.Count; i++)
+        {
+            var c = connections[i];
+            if (c is null || !ConnectionId.IsValid(c.Id)) errors[$"connections[{i}].id"] = [$"must match {ConnectionId.Pattern}"];
+            else if (connections.Take(i).Any(o => o?.Id == c.Id)) errors[$"connections[{i}].id"] = ["is a duplicate"];
+        }
+        var presets = document.Presets ?? [];
+        for (var i = 0; i < presets.Count; i++)
+        {
+            var p = presets[i];
+            if (p is null || string.IsNullOrWhiteSpace(p.Id) || p.Id.Length > 64) { errors[$"presets[{i}].id"] = ["is required"]; continue; }
+            if (presets.Take(i).Any(o => o?.Id == p.Id)) errors[$"presets[{i}].id"] = ["is a duplicate"];
+            foreach (var (field, messages) in p.Validate()) errors[$"presets[{i}].{field}"] = messages;
+        }
+        if (document.Settings is { } settings)
+        {
+            foreach (var (field, messages) in settings.Validate()) errors[$"settings.{field}"] = messages;
+        }
+        return errors;
+    }
+}

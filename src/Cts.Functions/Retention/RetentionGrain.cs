@@ -1,0 +1,41 @@
+namespace Cts.Functions.Retention;
+
+/// <summary>Runs <see cref="RetentionArchiver"/> every <see cref="Period"/>; a reminder brings it back after a node is lost.</summary>
+public sealed partial class RetentionGrain(RetentionArchiver archiver, ILogger<RetentionGrain> logger) : Grain, IRetentionGrain, IRemindable
+{
+    public static readonly TimeSpan Period = TimeSpan.FromHours(1);
+    private static readonly TimeSpan FirstRun = TimeSpan.FromMinutes(1);
+
+    private IGrainTimer? _timer;
+
+    public async Task EnsureRunning()
+    {
+        _timer ??= this.RegisterGrainTimer(_ => RunSafelyAsync(), new GrainTimerCreationOptions
+        {
+            DueTime = FirstRun,
+            Period = Period,
+            Interleave = false,
+            KeepAlive = true,
+        });
+        await this.RegisterOrUpdateReminder("retention", Period, Period);
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureRunning();
+
+    public Task<RetentionReport> RunOnce() => archiver.RunOnceAsync();
+
+    private async Task RunSafelyAsync()
+    {
+        try
+        {
+            await archiver.RunOnceAsync();
+        }
+        catch (Exception e)
+        {
+            LogFailed(e); // the next tick tries again
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Retention pass failed")]
+    private partial void LogFailed(Exception exception);
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Cts.Functions.Tests.Infrastructure;
+
+namespace Cts.Functions.Tests.Backups;
+
+/// <summary>Snapshots after config changes, export, import (dry run and real), restore, and the 409 for active engines.</summary>
+public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
+{
+    private const string PlainKey = "PLAINKEYabcdefghijklmnop1234";
+    private const string PlainSecret = "PLAINSECRETqwertyuiopasdfgh5678";
+
+    private static object Preset(string id, decimal size) => new
+    {
+        id, name = $"Preset {id}", positionSizeQuote = size, maxOpenPositions = 2, stopLossPct = 1.5m, takeProfitPct = 3m,
+    };
+
+    private async Task<string[]> BackupNamesAsync()
+    {
+        var list = (await (await Client.GetAsync("/api/config/backups")).JsonAsync())!;
+        return list["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ToArray();
+    }
+
+    private async Task PutAsync(string url, object body)
+    {
+        var current = await Client.GetAsync(url);
+        current.EnsureSuccessStatusCode();
+        var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body) };
+        put.Headers.IfMatch.Add(current.Headers.ETag!);
+        var response = await Client.SendAsync(put);
+        Assert.True(response.IsSuccessStatusCode, $"PUT {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static string? Outcome(JsonNode report, string kind, string id) => report["items"]!.AsArray()
+        .FirstOrDefault(i => i!["kind"]!.GetValue<string>() == kind && i["id"]!.GetValue<string>() == id)?["outcome"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Every_config_change_is_snapshotted_and_restore_brings_the_earlier_values_back()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/presets", Preset("bk", 50m))).StatusCode);
+        Assert.Single(await BackupNamesAsync());
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/connections",
+            new { id = "bk1", name = "First", exchange = "paper", symbols = new[] { "BTCUSDT" }, presetId = "bk" })).StatusCode);
+        var names = await BackupNamesAsync();
+        Assert.Equal(2, names.Length);
+        var backup = names[0]; // newest first: connection and preset both in it
+        Assert.Matches(@"^\d{8}T\d{9}Z-post-connections\.json$", backup);
+        var connectionVersion = (await (await Client.GetAsync("/api/connections/bk1")).JsonAsync())!["version"]!.GetValue<long>();
+
+        await PutAsync("/api/presets/bk", Preset("bk", 75m));
+        await PutAsync("/api/connections/bk1", new { name = "Second", exchange = "paper", symbols = new[] { "ETHUSDT" }, presetId = "bk" });
+        Assert.Equal(4, (await BackupNamesAsync()).Length);
+        Assert.Equal("Second", (await (await Client.GetAsync("/api/connections/bk1")).JsonAsync())!["name"]!.GetValue<string>());
+
+        var restore = await Client.PostAsync($"/api/config/backups/{backup}/restore", null);
+        Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        var report = (await restore.JsonAsync())!;
+        Assert.Equal("updated", Outcome(report, "connection", "bk1"));
+        Assert.Equal("updated", Outcome(report, "preset", "bk"));
+        Assert.EndsWith("-before-restore.json", report["backupBefore"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var connection = (await (await Client.GetAsync("/api/connections/bk1")).JsonAsync())!;
+        Assert.Equal("First", connection["name"]!.GetValue<string>());
+        Assert.Equal(["BTCUSDT"], connection["symbols"].Strings());
+        Assert.True(connection["version"]!.GetValue<long>() > connectionVersion, "a restore is a new version, not a rollback of the version");
+        var preset = (await (await Client.GetAsync("/api/presets/bk")).JsonAsync())!;
+        Assert.Equal(50m, preset["positionSizeQuote"]!.GetValue<decimal>());
+
+        // The state before the restore was kept, so the restore can be undone.
+        var afterRestore = await BackupNamesAsync();
+        Assert.Contains(afterRestore, n => n.EndsWith("-before-restore.json", StringComparison.Ordinal));
+        Assert.EndsWith("-restore.json", afterRestore[0], StringComparison.Ordinal);
+        var again = (await (await Client.PostAsync($"/api/config/backups/{backup}/restore", null)).JsonAsync())!;
+        Assert.Equal("unchanged", Outcome(again, "connection", "bk1"));
+        Assert.Equal("unchanged", Outcome(again, "preset", "bk"));
+    }
+
+    [Fact]
+    public async Task Import_dry_run_lists_the_changes_and_writes_nothing_then_a_real_import_applies_them()
+    {
+        await Client.CreatePaperConnectionAsync("imp1");
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/presets", Preset("ip", 50m))).StatusCode);
+        await Client.CreatePaperConnectionAsync("keep1");
+        var export = (await (await Client.GetAsync("/api/config/export")).JsonAsync())!;
+        var connections = export["connections"]!.AsArray();
+        var keep = connections.First(c => c!["id"]!.GetValue<string>() == "keep1")!;
+        connections.Remove(keep);
+        var added = connections[0]!.DeepClone();
+        added["id"] = "imp2";
+        added["name"] = "Imported";
+        connections.Add(added);
+        export["presets"]!.AsArray().First(p => p!["id"]!.GetValue<string>() == "ip")!["positionSizeQuote"] = 80m;
+        var backupsBefore = await BackupNamesAsync();
+
+        var dry = await Client.PostJsonAsync("/api/config/import?dryRun=true", export.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, dry.StatusCode);
+        var report = (await dry.JsonAsync())!;
+        Assert.True(report["dryRun"]!.GetValue<bool>());
+        Assert.False(report["applied"]!.GetValue<bool>());
+        Assert.Equal("created", Outcome(report, "connection", "imp2"));
+        Assert.Equal("unchanged", Outcome(report, "connection", "imp1"));
+        Assert.Equal("kept", Outcome(report, "connection", "keep1"));
+        Assert.Equal("updated", Outcome(report, "preset", "ip"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/connections/imp2")).StatusCode);
+        Assert.Equal(50m, (await (await Client.GetAsync("/api/presets/ip")).JsonAsync())!["positionSizeQuote"]!.GetValue<decimal>());
+        Assert.Equal(backupsBefore, await BackupNamesAsync());
+
+        var real = await Client.PostJsonAsync("/api/config/import?dryRun=false", export.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, real.StatusCode);
+        Assert.True((await real.JsonAsync())!["applied"]!.GetValue<bool>());
+        Assert.Equal("Imported", (await (await Client.GetAsync("/api/connections/imp2")).JsonAsync())!["name"]!.GetValue<string>());
+        Assert.Equal(80m, (await (await Client.GetAsync("/api/presets/ip")).JsonAsync())!["positionSizeQuote"]!.GetValue<decimal>());
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/api/connections/keep1")).StatusCode); // import never deletes
+    }
+
+    [Fact]
+    public async Task Import_and_restore_are_refused_with_409_naming_a_running_engine()
+    {
+        await Client.StartPaperEngineAsync("run1");
+        var backup = (await BackupNamesAsync()).Last(); // the oldest: right after run1 was created
+        await PutAsync("/api/connections/run1", new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" } });
+        var export = (await (await Client.GetAsync("/api/config/export")).JsonAsync())!;
+        export["connections"]!.AsArray().First(c => c!["id"]!.GetValue<string>() == "run1")!["name"] = "Imported";
+
+        var import = await Client.PostJsonAsync("/api/config/import", export.ToJsonString());
+        Assert.Equal(HttpStatusCode.Conflict, import.StatusCode);
+        Assert.Equal(["run1"], (await import.JsonAsync())!["engines"].Strings());
+
+        var restore = await Client.PostAsync($"/api/config/backups/{backup}/restore", null);
+        Assert.Equal(HttpStatusCode.Conflict, restore.StatusCode);
+        var problem = (await restore.JsonAsync())!;
+        Assert.Equal(["run1"], problem["engines"].Strings());
+        Assert.Contains("run1", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Renamed", (await (await Client.GetAsync("/api/connections/run1")).JsonAsync())!["name"]!.GetValue<string>());
+
+        // A dry run still reports, naming the engine, without refusing.
+        var dry = await Client.PostJsonAsync("/api/config/import?dryRun=true", export.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, dry.StatusCode);
+        Assert.Equal(["run1"], (await dry.JsonAsync())!["blockedBy"].Strings());
+    }
+
+    [Fact]
+    public async Task Export_carries_credentials_only_encrypted_and_is_admin_only()
+    {
+        var created = await Client.PostAsJsonAsync("/api/connections", new
+        {
+            id = "sec1", name = "Secret", exchange = "paper", symbols = new[] { "BTCUSDT" },
+            credentials = new { apiKey = PlainKey, apiSecret = PlainSecret },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var text = await (await Client.GetAsync("/api/config/export")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(PlainSecret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlainKey, text, StringComparison.Ordinal);
+        var credentials = JsonNode.Parse(text)!["connections"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == "sec1")!["credentials"]!;
+        Assert.False(string.IsNullOrEmpty(credentials["protectedApiSecret"]!.GetValue<string>()));
+
+        // The backup written after the change is no different.
+        var name = (await BackupNamesAsync())[0];
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/config/backups/{name}/restore?dryRun=true", null)).StatusCode);
+
+        using var viewer = Host.CreateClient(Cts.Functions.Security.Roles.Viewer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/config/export")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/config/backups")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/archive")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("..%2F..%2Fsecrets.json", HttpStatusCode.BadRequest)]
+    [InlineData("UPPER.json", HttpStatusCode.BadRequest)]
+    [InlineData("20200101T000000000Z-x.txt", HttpStatusCode.BadRequest)]
+    [InlineData("20200101T000000000Z-missing.json", HttpStatusCode.NotFound)]
+    public async Task Restore_validates_the_name_and_an_unknown_backup_is_404(string name, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, (await Client.PostAsync($"/api/config/backups/{name}/restore", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_of_an_invalid_document_is_400()
+    {
+        var response = await Client.PostJsonAsync("/api/config/import",
+            """{"format":1,"takenAt":"2026-01-01T00:00:00Z","reason":"x","connections":[],"presets":[{"id":"p","name":"","positionSizeQuote":0}],"settings":null}""");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var unknown = await Client.PostJsonAsync("/api/config/import", """{"format":1,"bogus":true}""");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+}

@@ -47,6 +47,7 @@ public sealed class EngineCycles
             health.RecordFailure(_time.GetUtcNow(), _time.GetElapsedTime(started), message);
             failure = e;
         }
+        Observability.CtsMetrics.RecordCycle(kind.ToWire(), _time.GetElapsedTime(started), failure is null);
         HealthDirty = true;
         return (health, failure);
     }

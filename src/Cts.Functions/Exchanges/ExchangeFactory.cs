@@ -21,7 +21,8 @@ public sealed class ExchangeFactory(
     ExchangeResiliencePipelines resilience, IConfiguration configuration) : IExchangeFactory
 {
     public IExchange Create(Connection connection, EngineSettings settings) =>
-        new ResilientExchange(Venue(connection), resilience.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id);
+        new ResilientExchange(Venue(connection), resilience.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id,
+            Observability.CtsMetrics.RecordExchangeCall);
 
     private IExchange Venue(Connection connection) => connection.Exchange switch
     {

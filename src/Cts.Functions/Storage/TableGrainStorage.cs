@@ -76,6 +76,7 @@ public sealed class TableGrainStorage : IGrainStorage
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        using var writeTimer = Cts.Functions.Observability.CtsMetrics.TimeStorageWrite(stateName);
         var entity = new TableEntity(PartitionKeyFor(stateName), RowKeyFor(grainId.Key.ToString()));
         WriteData(entity, _serializer.SerializeToArray(grainState.State), stateName, grainId);
         entity[GrainTypeColumn] = grainId.Type.ToString();

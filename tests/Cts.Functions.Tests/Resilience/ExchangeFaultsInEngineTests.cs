@@ -76,7 +76,7 @@ public sealed class ExchangeFaultsInEngineTests(AzuriteFixture azurite)
 
         await client.StartPaperEngineAsync("revoked");
 
-        var error = await Eventually.UntilAsync(() => client.StatusAsync("revoked"), s => s.State() == "Error",
+        var error = await Eventually.UntilAsync(() => client.StatusAsync("revoked"), s => s.State() == "Error" && s["escalated"]!.GetValue<bool>(),
             TimeSpan.FromSeconds(10), "the engine stops on refused credentials", () => host.Logs.Tail());
         Assert.Equal("credentials-rejected", error["lastError"]!["kind"]!.GetValue<string>());
         Assert.True(error["escalated"]!.GetValue<bool>());

@@ -44,6 +44,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
 
         await azurite.StopAsync();
         var outage = DateTimeOffset.UtcNow;
+        var restoring = DateTimeOffset.MaxValue;
         try
         {
             foreach (var id in Engines)
@@ -52,6 +53,8 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
                     TimeSpan.FromSeconds(15), $"{id} reports degraded storage", () => host.OutputTail());
                 Assert.Equal("Running", degraded.State());
             }
+            await Eventually.UntilAsync(async () => (int)(await client.GetAsync("/health/ready")).StatusCode, code => code == 503,
+                TimeSpan.FromSeconds(10), "readiness reports the storage outage");
             while (DateTimeOffset.UtcNow - outage < TimeSpan.FromSeconds(20))
             {
                 foreach (var id in Engines)
@@ -64,9 +67,10 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
         }
         finally
         {
+            // The outage ends when storage starts coming back: engines may trade as soon as it answers.
+            restoring = DateTimeOffset.UtcNow;
             await azurite.StartAsync();
         }
-        var restored = DateTimeOffset.UtcNow;
 
         foreach (var id in Engines)
         {
@@ -76,11 +80,13 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
             await Eventually.UntilAsync(() => client.StatusAsync(id), s => s.Runs("realtime") > runs, TimeSpan.FromSeconds(5), $"{id} keeps cycling");
         }
         Assert.True(host.IsRunning, "the host survived the outage");
+        await Eventually.UntilAsync(async () => (int)(await client.GetAsync("/health/ready")).StatusCode, code => code == 200,
+            TimeSpan.FromSeconds(10), "readiness recovers with storage");
         var positionsAfter = await client.GetFromJsonAsync<JsonObject>("/api/positions?top=1000");
         var afterIds = positionsAfter!["positions"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).ToHashSet();
         Assert.Subset(afterIds, positionsBefore);
         Assert.DoesNotContain(positionsAfter["positions"]!.AsArray(),
-            p => p!["openedAt"]!.GetValue<DateTimeOffset>() is var at && at > outage && at < restored);
+            p => p!["openedAt"]!.GetValue<DateTimeOffset>() is var at && at > outage && at < restoring);
         var auditAfter = await IdsAsync(client, "/api/audit?top=1000", "entries", e => $"{e["at"]}|{e["action"]}|{e["connectionId"]}");
         Assert.Subset(auditAfter, auditBefore);
     }

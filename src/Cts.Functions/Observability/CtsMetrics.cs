@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Cts.Functions.Observability;
+
+/// <summary>
+/// The host's own instruments, on the <see cref="MeterName"/> meter that <c>/metrics</c> exports. Recording is cheap and
+/// never throws into the caller, so the calls can sit on hot paths (processor cycles, storage writes, exchange calls).
+/// </summary>
+/// <remarks>
+/// Prometheus names (the OpenTelemetry exporter adds the unit and <c>_total</c> suffixes):
+/// <c>cts_cycle_duration_milliseconds</c> (histogram; processor, outcome),
+/// <c>cts_storage_write_duration_milliseconds</c> (histogram; state),
+/// <c>cts_exchange_calls_total</c> (counter; operation, outcome) and
+/// <c>cts_engines</c> (gauge; state — registered per host by <see cref="EngineStateGauge"/>).
+/// </remarks>
+public static class CtsMetrics
+{
+    public const string MeterName = "Cts";
+    public const string CycleDurationName = "cts.cycle.duration";
+    public const string StorageWriteDurationName = "cts.storage.write.duration";
+    public const string ExchangeCallsName = "cts.exchange.calls";
+    public const string EnginesName = "cts.engines";
+
+    public const string Success = "success";
+    public const string Failure = "failure";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Histogram<double> CycleDuration = Meter.CreateHistogram<double>(
+        CycleDurationName, unit: "ms", description: "Duration of one processor cycle of an engine.");
+
+    private static readonly Histogram<double> StorageWriteDuration = Meter.CreateHistogram<double>(
+        StorageWriteDurationName, unit: "ms", description: "Duration of one grain state write to table storage.");
+
+    private static readonly Counter<long> ExchangeCalls = Meter.CreateCounter<long>(
+        ExchangeCallsName, description: "Calls to exchange adapters, by operation and outcome.");
+
+    /// <summary>One processor cycle of <paramref name="processor"/> (its wire name), a success or a failure.</summary>
+    public static void RecordCycle(string processor, TimeSpan elapsed, bool succeeded) =>
+        CycleDuration.Record(elapsed.TotalMilliseconds,
+            new KeyValuePair<string, object?>("processor", processor),
+            new KeyValuePair<string, object?>("outcome", succeeded ? Success : Failure));
+
+    /// <summary>One grain state write of <paramref name="stateName"/>.</summary>
+    public static void RecordStorageWrite(string stateName, TimeSpan elapsed) =>
+        StorageWriteDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("state", stateName));
+
+    /// <summary>
+    /// Times a grain state write until disposed, whether it succeeded or threw: <c>using var _ = CtsMetrics.TimeStorageWrite(stateName);</c>
+    /// </summary>
+    public static StorageWriteTimer TimeStorageWrite(string stateName) => new(stateName, Stopwatch.GetTimestamp());
+
+    /// <summary>The <c>onOutcome</c> callback of <see cref="Exchanges.ResilientExchange"/>.</summary>
+    public static void RecordExchangeCall(string operation, string outcome) =>
+        ExchangeCalls.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));
+}
+
+/// <summary>Records one storage write duration when disposed; see <see cref="CtsMetrics.TimeStorageWrite"/>.</summary>
+public readonly struct StorageWriteTimer(string stateName, long started) : IDisposable
+{
+    public void Dispose() => CtsMetrics.RecordStorageWrite(stateName, Stopwatch.GetElapsedTime(started));
+}

@@ -9,18 +9,10 @@ namespace Cts.Functions.Tests.Api;
 /// <summary>Positions on the paper market through the host: listing, a forced close, and stop with closePositions.</summary>
 public sealed class PositionsApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
-    /// <summary>An rsi-reversion preset whose entry threshold is almost always met, so an engine enters on its first cycle.</summary>
+    /// <summary>Starts an eager engine and waits for its first position.</summary>
     private async Task StartEagerEngineAsync(string id)
     {
-        (await Client.PostAsJsonAsync("/api/presets", new
-        {
-            id = "eager", name = "Eager", strategy = "rsi-reversion", rsiOversold = 99.0, rsiOverbought = 99.9,
-            positionSizeQuote = 100m, maxOpenPositions = 3, stopLossPct = 50m, takeProfitPct = 50m,
-        })).EnsureSuccessStatusCode();
-        (await Client.PostAsJsonAsync("/api/connections",
-            new { id, name = id, exchange = "paper", symbols = new[] { "BTCUSDT" }, presetId = "eager" })).EnsureSuccessStatusCode();
-        (await Client.PostAsync($"/api/connections/{id}/enable", null)).EnsureSuccessStatusCode();
-        (await Client.PostAsync($"/api/engines/{id}/start", null)).EnsureSuccessStatusCode();
+        await Client.StartEagerEnginesAsync(id);
         await Eventually.UntilAsync(() => Client.StatusAsync(id), s => s["openPositions"]!.GetValue<int>() >= 1,
             TimeSpan.FromSeconds(10), "the eager engine opens a position");
     }

@@ -25,6 +25,27 @@ public static class ApiClient
         return (await start.JsonAsync())!;
     }
 
+    /// <summary>
+    /// Starts paper engines on an rsi-reversion preset whose entry threshold is almost always met, so they open a
+    /// position on their first cycles (the preset <c>eager</c> is created once).
+    /// </summary>
+    public static async Task StartEagerEnginesAsync(this HttpClient client, params string[] ids)
+    {
+        var preset = await client.PostAsJsonAsync("/api/presets", new
+        {
+            id = "eager", name = "Eager", strategy = "rsi-reversion", rsiOversold = 99.0, rsiOverbought = 99.9,
+            positionSizeQuote = 100m, maxOpenPositions = 3, stopLossPct = 50m, takeProfitPct = 50m,
+        });
+        Assert.True(preset.IsSuccessStatusCode || preset.StatusCode == System.Net.HttpStatusCode.Conflict, $"preset: {preset.StatusCode}");
+        foreach (var id in ids)
+        {
+            (await client.PostAsJsonAsync("/api/connections",
+                new { id, name = id, exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" }, presetId = "eager" })).EnsureSuccessStatusCode();
+            (await client.PostAsync($"/api/connections/{id}/enable", null)).EnsureSuccessStatusCode();
+            (await client.PostAsync($"/api/engines/{id}/start", null)).EnsureSuccessStatusCode();
+        }
+    }
+
     public static async Task<JsonNode?> JsonAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync());
 

@@ -19,18 +19,7 @@ public sealed class GracefulShutdownTests(AzuriteFixture azurite)
         var prefix = azurite.NewPrefix();
         await using var first = new HostProcess(azurite.ConnectionString, prefix, settings: SlowVenue);
         await first.StartAsync();
-        (await first.Client.PostAsJsonAsync("/api/presets", new
-        {
-            id = "eager", name = "Eager", strategy = "rsi-reversion", rsiOversold = 99.0, rsiOverbought = 99.9,
-            positionSizeQuote = 100m, maxOpenPositions = 3, stopLossPct = 50m, takeProfitPct = 50m,
-        })).EnsureSuccessStatusCode();
-        foreach (var id in Engines)
-        {
-            (await first.Client.PostAsJsonAsync("/api/connections",
-                new { id, name = id, exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" }, presetId = "eager" })).EnsureSuccessStatusCode();
-            (await first.Client.PostAsync($"/api/connections/{id}/enable", null)).EnsureSuccessStatusCode();
-            (await first.Client.PostAsync($"/api/engines/{id}/start", null)).EnsureSuccessStatusCode();
-        }
+        await first.Client.StartEagerEnginesAsync(Engines);
         foreach (var id in Engines)
         {
             await Eventually.UntilAsync(() => first.Client.StatusAsync(id), s => s["openPositions"]!.GetValue<int>() >= 1,

@@ -17,18 +17,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite)
             settings: new Dictionary<string, string?> { ["cts__engine__healthFlushSeconds"] = "1" });
         await host.StartAsync();
         var client = host.Client;
-        (await client.PostAsJsonAsync("/api/presets", new
-        {
-            id = "eager", name = "Eager", strategy = "rsi-reversion", rsiOversold = 99.0, rsiOverbought = 99.9,
-            positionSizeQuote = 100m, maxOpenPositions = 3, stopLossPct = 50m, takeProfitPct = 50m,
-        })).EnsureSuccessStatusCode();
-        foreach (var id in Engines)
-        {
-            (await client.PostAsJsonAsync("/api/connections",
-                new { id, name = id, exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" }, presetId = "eager" })).EnsureSuccessStatusCode();
-            (await client.PostAsync($"/api/connections/{id}/enable", null)).EnsureSuccessStatusCode();
-            (await client.PostAsync($"/api/engines/{id}/start", null)).EnsureSuccessStatusCode();
-        }
+        await client.StartEagerEnginesAsync(Engines);
         foreach (var id in Engines)
         {
             await Eventually.UntilAsync(() => client.StatusAsync(id), s => s["openPositions"]!.GetValue<int>() >= 1,

@@ -16,6 +16,9 @@ builder.AddCtsSilo();
 var app = builder.Build();
 app.UseCtsErrorHandling();
 app.UseCorrelationId();
+// The live page (wwwroot): static files carry no data, every API call they make sends the API key.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseRequestSizeLimit();
 app.UseAuthentication();
 app.UseAuthorization();

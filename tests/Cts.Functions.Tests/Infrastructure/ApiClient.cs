@@ -29,7 +29,10 @@ public static class ApiClient
     /// Starts paper engines on an rsi-reversion preset whose entry threshold is almost always met, so they open a
     /// position on their first cycles (the preset <c>eager</c> is created once).
     /// </summary>
-    public static async Task StartEagerEnginesAsync(this HttpClient client, params string[] ids)
+    public static Task StartEagerEnginesAsync(this HttpClient client, params string[] ids) => CreateEagerEnginesAsync(client, start: true, ids);
+
+    /// <summary>As <see cref="StartEagerEnginesAsync"/>, leaving the engines Enabled when <paramref name="start"/> is false.</summary>
+    public static async Task CreateEagerEnginesAsync(this HttpClient client, bool start, params string[] ids)
     {
         var preset = await client.PostAsJsonAsync("/api/presets", new
         {
@@ -42,7 +45,10 @@ public static class ApiClient
             (await client.PostAsJsonAsync("/api/connections",
                 new { id, name = id, exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" }, presetId = "eager" })).EnsureSuccessStatusCode();
             (await client.PostAsync($"/api/connections/{id}/enable", null)).EnsureSuccessStatusCode();
-            (await client.PostAsync($"/api/engines/{id}/start", null)).EnsureSuccessStatusCode();
+            if (start)
+            {
+                (await client.PostAsync($"/api/engines/{id}/start", null)).EnsureSuccessStatusCode();
+            }
         }
     }
 

@@ -23,7 +23,7 @@ public sealed record ImportReport(bool DryRun, bool Applied, IReadOnlyList<Impor
 /// a stored item the document does not mention is reported as <c>kept</c>, never deleted.
 /// </summary>
 public sealed class ConfigImporter(
-    ConnectionStore connections, PresetStore presets, SettingsStore settings, CtsTables tables, IGrainFactory grains,
+    ConnectionStore connections, PresetStore presets, SettingsStore settings, EngineRecords engines, IGrainFactory grains,
     ConfigSnapshotter snapshotter, TimeProvider time)
 {
     public const string Created = "created", Updated = "updated", Unchanged = "unchanged", Kept = "kept", Conflict = "conflict";
@@ -105,7 +105,7 @@ public sealed class ConfigImporter(
             }
         }
 
-        var states = await EngineStatesAsync(cancellationToken);
+        var states = (await engines.AllAsync(cancellationToken)).ToDictionary(e => e.Key, e => e.Value.State, StringComparer.Ordinal);
         var changing = plan.Where(p => p.Item is { Kind: "connection", Outcome: Created or Updated }).Select(p => p.Item.Id).ToHashSet(StringComparer.Ordinal);
         var blocked = changing.Where(id => states.TryGetValue(id, out var state) && BlockingStates.Contains(state))
             .Order(StringComparer.Ordinal).ToList();
@@ -144,18 +144,6 @@ public sealed class ConfigImporter(
             }
         }
         return new ImportReport(false, true, items, [], before);
-    }
-
-    /// <summary>Engine states from the engines' persisted records (the <c>grainstate</c> table).</summary>
-    private async Task<Dictionary<string, string>> EngineStatesAsync(CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(TableGrainStorage.TableName, cancellationToken);
-        var states = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>("PartitionKey eq 'engine'", select: ["RowKey", "State"], cancellationToken: cancellationToken))
-        {
-            states[row.RowKey] = row.GetString("State") ?? nameof(EngineState.Idle);
-        }
-        return states;
     }
 
     private static Connection Normalize(Connection c) => c with { Version = 0, CreatedAt = default, UpdatedAt = default };

@@ -12,7 +12,7 @@ namespace Cts.Functions.Engines;
 /// engines themselves and are audited as <c>system</c>.
 /// </summary>
 public sealed partial class ConnectionMonitorGrain(
-    ConnectionStore connections, SettingsStore settings, CtsTables tables, ILogger<ConnectionMonitorGrain> logger)
+    ConnectionStore connections, SettingsStore settings, EngineRecords records, ILogger<ConnectionMonitorGrain> logger)
     : Grain, IConnectionMonitorGrain, IRemindable
 {
     private IGrainTimer? _timer;
@@ -44,7 +44,7 @@ public sealed partial class ConnectionMonitorGrain(
     {
         var current = await settings.CurrentAsync();
         var byId = (await connections.ListAllAsync()).ToDictionary(c => c.Value.Id, c => c.Value, StringComparer.Ordinal);
-        var engines = await EngineRecordsAsync();
+        var engines = await records.AllAsync();
         List<string> started = [], stale = [], removed = [];
 
         foreach (var connection in byId.Values)
@@ -70,7 +70,7 @@ public sealed partial class ConnectionMonitorGrain(
                 }
             }
         }
-        foreach (var (id, record) in engines.Where(e => !byId.ContainsKey(e.Key)))
+        foreach (var (id, record) in engines.Where(e => !byId.ContainsKey(e.Key)).ToList())
         {
             var engine = GrainFactory.GetGrain<IEngineGrain>(id);
             if (EngineLifecycle.IsActive(Enum.Parse<EngineState>(record.State)) || record.State == nameof(EngineState.Error))
@@ -98,18 +98,6 @@ public sealed partial class ConnectionMonitorGrain(
         {
             LogSkipped(e);
         }
-    }
-
-    /// <summary>The engines' persisted records: state and the connection version each runs with.</summary>
-    private async Task<Dictionary<string, (string State, long ConnectionVersion)>> EngineRecordsAsync()
-    {
-        var table = await tables.GetAsync(TableGrainStorage.TableName);
-        var records = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>("PartitionKey eq 'engine'", select: ["RowKey", "State", "ConnectionVersion"]))
-        {
-            records[row.RowKey] = (row.GetString("State") ?? nameof(EngineState.Idle), row.GetInt64("ConnectionVersion") ?? 0);
-        }
-        return records;
     }
 
     [LoggerMessage(LogLevel.Information, "Connection monitor: started {Started}, marked stale {Stale}, removed {Removed}")]

@@ -10,7 +10,7 @@ namespace Cts.Functions.Engines;
 /// the engine; this only wakes it. Safe to run on every node: waking an engine twice is harmless.
 /// </summary>
 public sealed partial class EngineBootRecovery(
-    CtsTables tables, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<EngineBootRecovery> logger) : BackgroundService
+    EngineRecords records, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<EngineBootRecovery> logger) : BackgroundService
 {
     private const int Parallelism = 64;
 
@@ -22,7 +22,7 @@ public sealed partial class EngineBootRecovery(
             await WaitForStartAsync(stoppingToken);
             // Every node asks; the monitor is one grain, so the cluster runs it once.
             await grains.GetGrain<IConnectionMonitorGrain>(0).EnsureRunning();
-            var ids = await FindActiveEnginesAsync(stoppingToken);
+            var ids = await records.NeedingRecoveryAsync(stoppingToken);
             LogFound(ids.Count);
             await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
                 async (id, _) => await grains.GetGrain<IEngineGrain>(id).Recover());
@@ -42,19 +42,6 @@ public sealed partial class EngineBootRecovery(
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         return started.Task.WaitAsync(stoppingToken);
-    }
-
-    private async Task<List<string>> FindActiveEnginesAsync(CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(TableGrainStorage.TableName, cancellationToken);
-        var active = Enum.GetValues<EngineState>().Where(EngineLifecycle.IsActive).Select(s => $"State eq '{s}'");
-        var filter = $"PartitionKey eq 'engine' and ({string.Join(" or ", active)} or RetryPending eq true)";
-        var ids = new List<string>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            ids.Add(entity.RowKey);
-        }
-        return ids;
     }
 
     [LoggerMessage(LogLevel.Information, "Boot recovery: {Count} active engines to wake")]

@@ -17,7 +17,7 @@ namespace Cts.Functions.Engines;
 /// <see cref="EngineLifecycle"/>; the cycle work in <see cref="EngineCycles"/>; this class orchestrates.
 /// </summary>
 public sealed partial class EngineGrain(
-    [PersistentState("engine", EngineGrain.StorageName)] IPersistentState<EngineGrainState> state,
+    [PersistentState(EngineRecords.StateName, EngineGrain.StorageName)] IPersistentState<EngineGrainState> state,
     EngineRunBuilder runs,
     SettingsStore settingsStore,
     AuditLog audit,

@@ -19,6 +19,7 @@ public static class EngineHostExtensions
         services.AddSingleton<CtsTables>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<EngineRecords>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<PresetStore>();
         services.AddSingleton<PositionStore>();

@@ -23,12 +23,10 @@ public sealed class ObservabilityOptions
 /// </summary>
 public sealed class EngineStateGauge : IHostedService, IDisposable
 {
-    /// <summary>The persistent state name of engine grains, i.e. the PartitionKey of their rows.</summary>
-    public const string EngineStateName = "engine";
 
     private static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(1);
 
-    private readonly CtsTables _tables;
+    private readonly EngineRecords _records;
     private readonly ILogger<EngineStateGauge> _logger;
     private readonly TimeSpan _refreshEvery;
     private readonly TimeProvider _time;
@@ -38,10 +36,10 @@ public sealed class EngineStateGauge : IHostedService, IDisposable
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
     private Task? _refreshing;
 
-    public EngineStateGauge(IMeterFactory meters, CtsTables tables, IOptions<ObservabilityOptions> options, TimeProvider time,
+    public EngineStateGauge(IMeterFactory meters, EngineRecords records, IOptions<ObservabilityOptions> options, TimeProvider time,
         ILogger<EngineStateGauge> logger)
     {
-        _tables = tables;
+        _records = records;
         _logger = logger;
         _time = time;
         _refreshEvery = TimeSpan.FromSeconds(Math.Max(0.1, options.Value.EngineStatesRefreshSeconds));
@@ -117,19 +115,9 @@ public sealed class EngineStateGauge : IHostedService, IDisposable
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var table = await _tables.GetAsync(TableGrainStorage.TableName, timeout.Token).ConfigureAwait(false);
-            var partition = TableGrainStorage.PartitionKeyFor(EngineStateName);
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"),
-                select: ["State"], cancellationToken: timeout.Token).ConfigureAwait(false))
-            {
-                var state = row.GetString("State");
-                if (!string.IsNullOrEmpty(state))
-                {
-                    counts[state] = counts.GetValueOrDefault(state) + 1;
-                }
-            }
-            _counts = counts;
+            var records = await _records.AllAsync(timeout.Token).ConfigureAwait(false);
+            _counts = records.Values.GroupBy(r => r.State, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
         }
         catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException or AggregateException or InvalidOperationException)
         {

@@ -40,6 +40,8 @@ public static class EngineHostExtensions
         services.AddSingleton<EngineService>();
         services.AddSingleton<EngineRunBuilder>();
         services.AddSingleton<Live.EngineEventBus>();
+        // Forwards the live events of this node's engines to the other nodes of the cluster and takes theirs.
+        services.AddHostedService<Live.ClusterEventRelay>();
         // Alerts leave the process: the webhook client gets the standard resilience handler (timeouts, retries, breaker).
         services.AddHttpClient(Alerts.AlertPublisher.WebhookClient).AddStandardResilienceHandler();
         services.AddSingleton<Alerts.AlertPublisher>();
@@ -51,23 +53,38 @@ public static class EngineHostExtensions
     }
 
     /// <summary>
-    /// The Orleans silo, co-hosted in this process. Local clustering on 127.0.0.1 with configurable ports (tests pick
-    /// free ones); grain state and reminders on Azure Tables so engines survive restarts.
+    /// The Orleans silo, co-hosted in this process, with configurable ports (tests pick free ones); grain state and
+    /// reminders on Azure Tables so engines survive restarts. <c>Orleans:Membership</c> chooses how nodes find each
+    /// other: <c>Development</c> (the default: one node, or a fixed primary) or <c>AzureTable</c> (a cluster of any
+    /// size whose membership table <c>{prefix}silos</c> lives in the same storage account). Nodes advertise and listen
+    /// on <c>Orleans:AdvertisedIP</c> (default 127.0.0.1).
     /// </summary>
     public static WebApplicationBuilder AddCtsSilo(this WebApplicationBuilder builder)
     {
         builder.UseOrleans(silo =>
         {
-            // Ports are read when the options are built, not now, so test hosts can override them.
-            silo.UseDevelopmentClustering(options => options.Configure<IConfiguration>((o, cfg) =>
-                o.PrimarySiloEndpoint = new IPEndPoint(IPAddress.Loopback, SiloPort(cfg))));
+            if (string.Equals(builder.Configuration["Orleans:Membership"], "AzureTable", StringComparison.OrdinalIgnoreCase))
+            {
+                silo.UseAzureStorageClustering(options => options.Configure<IConfiguration>((o, cfg) =>
+                {
+                    var storage = cfg.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+                    o.TableServiceClient = new Azure.Data.Tables.TableServiceClient(storage.ConnectionString);
+                    o.TableName = storage.Prefix + "silos";
+                }));
+            }
+            else
+            {
+                // Ports are read when the options are built, not now, so test hosts can override them.
+                silo.UseDevelopmentClustering(options => options.Configure<IConfiguration>((o, cfg) =>
+                    o.PrimarySiloEndpoint = new IPEndPoint(AdvertisedIP(cfg), cfg.GetValue("Orleans:PrimarySiloPort", SiloPort(cfg)))));
+            }
             silo.Services.AddOptions<EndpointOptions>().Configure<IConfiguration>((o, cfg) =>
             {
-                o.AdvertisedIPAddress = IPAddress.Loopback;
+                o.AdvertisedIPAddress = AdvertisedIP(cfg);
                 o.SiloPort = SiloPort(cfg);
                 o.GatewayPort = cfg.GetValue("Orleans:GatewayPort", 30000);
-                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, o.SiloPort);
-                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, o.GatewayPort);
+                o.SiloListeningEndpoint = new IPEndPoint(o.AdvertisedIPAddress, o.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(o.AdvertisedIPAddress, o.GatewayPort);
             });
             silo.Services.AddOptions<ClusterOptions>().Configure<IConfiguration>((o, cfg) =>
             {
@@ -81,4 +98,7 @@ public static class EngineHostExtensions
     }
 
     private static int SiloPort(IConfiguration cfg) => cfg.GetValue("Orleans:SiloPort", 11111);
+
+    private static IPAddress AdvertisedIP(IConfiguration cfg) =>
+        IPAddress.TryParse(cfg["Orleans:AdvertisedIP"], out var address) ? address : IPAddress.Loopback;
 }

@@ -3,9 +3,11 @@ using System.Threading.Channels;
 namespace Cts.Functions.Live;
 
 /// <summary>
-/// The live events of the engines hosted by this node, numbered in order and kept for <see cref="Window"/> so a client
-/// that reconnects with <c>Last-Event-ID</c> misses nothing recent. Subscribers get their own bounded channel; a
-/// subscriber that cannot keep up is dropped (it reconnects and replays), so a slow browser never slows an engine.
+/// The live events of the whole cluster as this node sees them: those of the engines it hosts, published here, and
+/// those of other nodes, brought by the <see cref="ClusterEventRelay"/>. Each is numbered in this node's order and
+/// kept for <see cref="Window"/> so a client that reconnects with <c>Last-Event-ID</c> misses nothing recent.
+/// Subscribers get their own bounded channel; a subscriber that cannot keep up is dropped (it reconnects and
+/// replays), so a slow browser never slows an engine.
 /// </summary>
 public sealed class EngineEventBus(TimeProvider time)
 {
@@ -17,13 +19,34 @@ public sealed class EngineEventBus(TimeProvider time)
     private readonly LinkedList<EngineEvent> _recent = new();
     private readonly List<Channel<EngineEvent>> _subscribers = [];
     private long _nextId;
+    private Action<RelayedEvent>? _forward;
 
+    /// <summary>An event of an engine hosted on this node: delivered here and forwarded to the other nodes.</summary>
     public void Publish(string type, string connectionId, object data)
+    {
+        var relayed = new RelayedEvent(type, connectionId, time.GetUtcNow(), data);
+        Append(relayed);
+        _forward?.Invoke(relayed);
+    }
+
+    /// <summary>Events another node published: delivered here only.</summary>
+    public void PublishFromPeer(IEnumerable<RelayedEvent> batch)
+    {
+        foreach (var relayed in batch)
+        {
+            Append(relayed);
+        }
+    }
+
+    /// <summary>Hands every locally published event to <paramref name="forward"/> (the relay; it must not block).</summary>
+    public void ForwardLocalEvents(Action<RelayedEvent> forward) => _forward = forward;
+
+    private void Append(RelayedEvent relayed)
     {
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var item = new EngineEvent(++_nextId, type, connectionId, now, data);
+            var item = new EngineEvent(++_nextId, relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
             _recent.AddLast(item);
             while (_recent.Count > MaxKept || (_recent.First is { } first && now - first.Value.At > Window))
             {

@@ -12,6 +12,7 @@ namespace Cts.Functions.Observability;
 /// <c>cts_cycle_duration_milliseconds</c> (histogram; processor, outcome),
 /// <c>cts_storage_write_duration_milliseconds</c> (histogram; state),
 /// <c>cts_exchange_calls_total</c> (counter; operation, outcome) and
+/// <c>cts_live_relay_dropped_total</c> (counter) and
 /// <c>cts_engines</c> (gauge; state — registered per host by <see cref="EngineStateGauge"/>).
 /// </remarks>
 public static class CtsMetrics
@@ -21,6 +22,7 @@ public static class CtsMetrics
     public const string StorageWriteDurationName = "cts.storage.write.duration";
     public const string ExchangeCallsName = "cts.exchange.calls";
     public const string EnginesName = "cts.engines";
+    public const string RelayDroppedName = "cts.live.relay.dropped";
 
     public const string Success = "success";
     public const string Failure = "failure";
@@ -36,6 +38,9 @@ public static class CtsMetrics
     private static readonly Counter<long> ExchangeCalls = Meter.CreateCounter<long>(
         ExchangeCallsName, description: "Calls to exchange adapters, by operation and outcome.");
 
+    private static readonly Counter<long> RelayDropped = Meter.CreateCounter<long>(
+        RelayDroppedName, description: "Live events not forwarded to other nodes because the relay's outbox was full.");
+
     /// <summary>One processor cycle of <paramref name="processor"/> (its wire name), a success or a failure.</summary>
     public static void RecordCycle(string processor, TimeSpan elapsed, bool succeeded) =>
         CycleDuration.Record(elapsed.TotalMilliseconds,
@@ -50,6 +55,9 @@ public static class CtsMetrics
     /// Times a grain state write until disposed, whether it succeeded or threw: <c>using var _ = CtsMetrics.TimeStorageWrite(stateName);</c>
     /// </summary>
     public static StorageWriteTimer TimeStorageWrite(string stateName) => new(stateName, Stopwatch.GetTimestamp());
+
+    /// <summary>A live event the relay could not forward to the other nodes (its outbox was full).</summary>
+    public static void RecordRelayDropped() => RelayDropped.Add(1);
 
     /// <summary>The <c>onOutcome</c> callback of <see cref="Exchanges.ResilientExchange"/>.</summary>
     public static void RecordExchangeCall(string operation, string outcome) =>

@@ -25,6 +25,7 @@ public sealed partial class ClusterEventRelay(
         new BoundedChannelOptions(OutboxCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
         _ => Observability.CtsMetrics.RecordRelayDropped());
     private RelayPeer[] _peers = [];
+    private Inbox? _inbox;
     private DateTimeOffset _nextJoin = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +44,9 @@ public sealed partial class ClusterEventRelay(
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         var nodeId = silo.SiloAddress.ToParsableString();
-        var inbox = grains.CreateObjectReference<IEngineEventRelay>(new Inbox(bus));
+        // Orleans holds observers weakly: this field keeps the inbox alive as long as the relay.
+        _inbox = new Inbox(bus);
+        var inbox = grains.CreateObjectReference<IEngineEventRelay>(_inbox);
         var directory = grains.GetGrain<IEventRelayDirectoryGrain>(0);
         bus.ForwardLocalEvents(e => _outbox.Writer.TryWrite(e));
         try

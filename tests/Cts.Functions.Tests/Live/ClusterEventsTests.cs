@@ -50,7 +50,8 @@ public sealed class ClusterEventsTests(AzuriteFixture azurite)
             {
                 // Reported below with what was seen.
             }
-            Assert.True(running.SetEquals(EngineIds), $"{name} node saw Running for: {string.Join(", ", running)}");
+            Assert.True(running.SetEquals(EngineIds), $"{name} node saw Running for: {string.Join(", ", running)}"
+                + Environment.NewLine + first.OutputTail(40) + Environment.NewLine + second.OutputTail(40));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Cts.Domain.Connections;
 using Cts.Domain.Engines;
@@ -45,8 +44,7 @@ public static class EnginesApi
         {
             return Problems.Invalid(errors);
         }
-        var (engines, next) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
-        var etag = ETagOf(engines, next);
+        var (engines, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
         var context = services.Http;
         context.Response.Headers.ETag = etag;
         if (context.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))
@@ -114,12 +112,6 @@ public static class EnginesApi
 
     public static Task<IResult> GetAudit(AuditLog audit, string connectionId, DateTimeOffset? from, DateTimeOffset? to, int? top) =>
         AuditApi.Query(audit, connectionId, from, to, top);
-
-    private static string ETagOf(IReadOnlyList<EngineStatus> engines, string? next)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(new { engines, next });
-        return $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
-    }
 }
 
 /// <summary>What every engines handler needs, bundled so signatures stay short.</summary>

@@ -17,11 +17,16 @@ public sealed partial class EngineGrain
 
     private void PublishHealth()
     {
-        var now = time.GetUtcNow();
-        if (now - _lastHealthEvent >= HealthEventInterval)
+        if (time.GetUtcNow() - _lastHealthEvent >= HealthEventInterval)
         {
-            _lastHealthEvent = now;
-            events.Publish("engine-health", ConnectionId, BuildStatus());
+            PublishStatus();
         }
+    }
+
+    /// <summary>The current status as an <c>engine-health</c> event, now: after a state write that was not a transition.</summary>
+    private void PublishStatus()
+    {
+        _lastHealthEvent = time.GetUtcNow();
+        events.Publish("engine-health", ConnectionId, BuildStatus());
     }
 }

@@ -18,8 +18,12 @@ public sealed partial class EngineGrain
     private bool _degraded;
     private IGrainTimer? _probe;
 
-    /// <summary>Writes the engine state; a storage outage marks the engine degraded and is rethrown to the caller.</summary>
-    private async Task PersistAsync()
+    /// <summary>
+    /// Writes the engine state; a storage outage marks the engine degraded and is rethrown to the caller. Once written,
+    /// the status is announced on the live stream (which keeps status-all current) unless <paramref name="announce"/>
+    /// is false because the caller announces a transition itself.
+    /// </summary>
+    private async Task PersistAsync(bool announce = true)
     {
         try
         {
@@ -37,6 +41,10 @@ public sealed partial class EngineGrain
         {
             EnterDegraded(e);
             throw;
+        }
+        if (announce)
+        {
+            PublishStatus();
         }
     }
 

@@ -395,7 +395,7 @@ public sealed partial class EngineGrain(
         Snapshot();
         try
         {
-            await PersistAsync();
+            await PersistAsync(announce: false);
             events.Publish("engine-state", ConnectionId, BuildStatus());
         }
         catch

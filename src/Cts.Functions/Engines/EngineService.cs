@@ -7,7 +7,8 @@ namespace Cts.Functions.Engines;
 /// The one path from the outside (HTTP, background services, tests) to the engines: checks that the connection
 /// exists, calls its engine grain, and bounds how long a caller waits.
 /// </summary>
-public sealed class EngineService(IGrainFactory grains, ConnectionStore connections, TimeProvider time, IOptions<EngineOptions> options)
+public sealed class EngineService(
+    IGrainFactory grains, ConnectionStore connections, EngineStatusBoard board, TimeProvider time, IOptions<EngineOptions> options)
 {
     public IEngineGrain Engine(string connectionId) => grains.GetGrain<IEngineGrain>(connectionId);
 
@@ -26,7 +27,9 @@ public sealed class EngineService(IGrainFactory grains, ConnectionStore connecti
             // Storage is down: the engine itself still knows the truth (including that it is degraded), so ask it.
             // A connection that has no engine record shows as Idle until storage returns.
         }
-        return await Engine(connectionId).GetStatus();
+        var status = await Engine(connectionId).GetStatus();
+        board.Offer(status);
+        return status;
     }
 
     /// <summary>
@@ -53,18 +56,11 @@ public sealed class EngineService(IGrainFactory grains, ConnectionStore connecti
     }
 
     /// <summary>
-    /// A page of engine statuses in connection-id order, optionally only those in <paramref name="state"/>. Every
-    /// connection has exactly one engine, so the page follows the connections table; a filtered page may hold fewer
-    /// than <paramref name="top"/> items while a continuation token says more may follow.
+    /// A page of engine statuses in connection-id order, optionally only those in <paramref name="state"/>, from the
+    /// status board (every connection has exactly one engine); the continuation token is the id to go on after.
     /// </summary>
-    public async Task<(IReadOnlyList<EngineStatus> Engines, string? ContinuationToken)> ListAsync(
-        string? state, int top, string? continuationToken, CancellationToken cancellationToken = default)
-    {
-        var (page, next) = await connections.ListAsync(top, continuationToken, cancellationToken);
-        var statuses = await Task.WhenAll(page.Select(c => Engine(c.Value.Id).GetStatus()));
-        var selected = state is null ? statuses : statuses.Where(s => string.Equals(s.State, state, StringComparison.OrdinalIgnoreCase)).ToArray();
-        return (selected, next);
-    }
+    public Task<BoardPage> ListAsync(string? state, int top, string? continuationToken, CancellationToken cancellationToken = default) =>
+        board.PageAsync(state, top, continuationToken, cancellationToken);
 }
 
 /// <summary>What became of an engine action: not found, settled, or still under way after the request timeout.</summary>

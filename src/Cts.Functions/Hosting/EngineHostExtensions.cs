@@ -38,6 +38,9 @@ public static class EngineHostExtensions
         services.AddSingleton<ExchangeResiliencePipelines>();
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
+        // status-all reads this projection, fed by the live events; it reconciles with the connections table itself.
+        services.AddSingleton<EngineStatusBoard>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineStatusBoard>());
         services.AddSingleton<EngineRunBuilder>();
         services.AddSingleton<Live.EngineEventBus>();
         // Forwards the live events of this node's engines to the other nodes of the cluster and takes theirs.

@@ -20,6 +20,7 @@ public sealed class EngineEventBus(TimeProvider time)
     private readonly List<Channel<EngineEvent>> _subscribers = [];
     private long _nextId;
     private Action<RelayedEvent>? _forward;
+    private Action<EngineEvent>? _observers;
 
     /// <summary>An event of an engine hosted on this node: delivered here and forwarded to the other nodes.</summary>
     public void Publish(string type, string connectionId, object data)
@@ -38,6 +39,15 @@ public sealed class EngineEventBus(TimeProvider time)
         }
     }
 
+    /// <summary>Shows every event, local or from a peer, to <paramref name="observer"/> in order, as it is appended; it must not block.</summary>
+    public void Observe(Action<EngineEvent> observer)
+    {
+        lock (_gate)
+        {
+            _observers += observer;
+        }
+    }
+
     /// <summary>Hands every locally published event to <paramref name="forward"/> (the relay; it must not block).</summary>
     public void ForwardLocalEvents(Action<RelayedEvent> forward) => _forward = forward;
 
@@ -48,6 +58,7 @@ public sealed class EngineEventBus(TimeProvider time)
             var now = time.GetUtcNow();
             var item = new EngineEvent(++_nextId, relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
             _recent.AddLast(item);
+            _observers?.Invoke(item);
             while (_recent.Count > MaxKept || (_recent.First is { } first && now - first.Value.At > Window))
             {
                 _recent.RemoveFirst();

@@ -22,14 +22,31 @@ public sealed class ConnectionStore(CtsTables tables)
     public Task<IReadOnlyList<Versioned<Connection>>> ListAllAsync(CancellationToken cancellationToken = default) =>
         _documents.ListAllAsync(cancellationToken);
 
-    public Task<(WriteOutcome Outcome, string? ETag)> CreateAsync(Connection connection, CancellationToken cancellationToken = default) =>
-        _documents.CreateAsync(connection.Id, connection, cancellationToken);
+    /// <summary>Told of every connection this node creates or deletes (id, deleted), after the write; must not block.</summary>
+    public event Action<string, bool>? Changed;
+
+    public async Task<(WriteOutcome Outcome, string? ETag)> CreateAsync(Connection connection, CancellationToken cancellationToken = default)
+    {
+        var result = await _documents.CreateAsync(connection.Id, connection, cancellationToken);
+        if (result.Outcome == WriteOutcome.Written)
+        {
+            Changed?.Invoke(connection.Id, false);
+        }
+        return result;
+    }
 
     /// <summary>Replaces a connection if it still has <paramref name="ifMatch"/>.</summary>
     public Task<(WriteOutcome Outcome, string? ETag)> ReplaceAsync(Connection connection, string ifMatch,
         CancellationToken cancellationToken = default) =>
         _documents.ReplaceAsync(connection.Id, connection, ifMatch, cancellationToken);
 
-    public Task<WriteOutcome> DeleteAsync(string id, string ifMatch, CancellationToken cancellationToken = default) =>
-        _documents.DeleteAsync(id, ifMatch, cancellationToken);
+    public async Task<WriteOutcome> DeleteAsync(string id, string ifMatch, CancellationToken cancellationToken = default)
+    {
+        var outcome = await _documents.DeleteAsync(id, ifMatch, cancellationToken);
+        if (outcome == WriteOutcome.Written)
+        {
+            Changed?.Invoke(id, true);
+        }
+        return outcome;
+    }
 }

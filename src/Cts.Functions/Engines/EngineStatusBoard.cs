@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Cts.Functions.Live;
+using Cts.Functions.Storage;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// The status-all projection: every connection of the cluster with its engine's latest status document, kept on each
+/// node so <c>GET /api/engines</c> reads memory instead of calling ten thousand grains. It is fed by the live events
+/// (an engine publishes its status on every transition, after every other state write and at most once a second
+/// while it runs; other nodes' events come through the relay) and by this node's connection writes (created and
+/// deleted connections are announced on the stream so the other nodes' boards follow). It loads the connections table
+/// on first use, asks an engine itself only for a connection it has no status of yet, and reconciles with the table
+/// every <see cref="ReconcileInterval"/> to repair anything a lost node took with it.
+/// </summary>
+public sealed partial class EngineStatusBoard : BackgroundService
+{
+    public const string ConnectionCreated = "connection-created";
+    public const string ConnectionDeleted = "connection-deleted";
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(30);
+    private const int Parallelism = 64;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
+    private readonly EngineEventBus _bus;
+    private readonly ConnectionStore _connections;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly ILogger<EngineStatusBoard> _logger;
+    private long _version;
+    private volatile bool _loaded;
+
+    public EngineStatusBoard(EngineEventBus bus, ConnectionStore connections, IGrainFactory grains, TimeProvider time,
+        ILogger<EngineStatusBoard> logger)
+    {
+        (_bus, _connections, _grains, _time, _logger) = (bus, connections, grains, time, logger);
+        bus.Observe(OnEvent);
+        connections.Changed += (id, deleted) => bus.Publish(deleted ? ConnectionDeleted : ConnectionCreated, id, new ConnectionNotice(id));
+    }
+
+    /// <summary>One connection's line: its engine's status (null until known) and when that was current.</summary>
+    private sealed record Entry(EngineStatus? Status, DateTimeOffset At, long Version);
+
+    /// <summary>
+    /// A page of statuses in connection-id order after <paramref name="afterId"/>, only those in
+    /// <paramref name="state"/> when given; <c>Next</c> is the id to continue after, and <c>Tag</c> changes whenever
+    /// anything on the page does.
+    /// </summary>
+    public async Task<BoardPage> PageAsync(string? state, int top, string? afterId, CancellationToken cancellationToken = default)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        var ids = _entries.Keys.Where(id => afterId is null || string.CompareOrdinal(id, afterId) > 0)
+            .Order(StringComparer.Ordinal).ToList();
+        var page = new List<EngineStatus>(Math.Min(top, ids.Count));
+        var tag = new StringBuilder();
+        var position = 0;
+        while (position < ids.Count && page.Count < top)
+        {
+            var chunk = ids.Skip(position).Take(top - page.Count).ToList();
+            position += chunk.Count;
+            await ResolveAsync(chunk.Where(id => _entries.TryGetValue(id, out var e) && e.Status is null), cancellationToken);
+            foreach (var id in chunk)
+            {
+                if (_entries.TryGetValue(id, out var entry) && entry.Status is { } status
+                    && (state is null || string.Equals(status.State, state, StringComparison.OrdinalIgnoreCase)))
+                {
+                    page.Add(status);
+                    tag.Append(id).Append(':').Append(entry.Version).Append(';');
+                }
+            }
+        }
+        var next = position < ids.Count ? ids[position - 1] : null;
+        tag.Append("next:").Append(next);
+        return new BoardPage(page, next, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag.ToString())))[..32]}\"");
+    }
+
+    /// <summary>A status read straight from an engine: the freshest there is, so the board takes it too.</summary>
+    public void Offer(EngineStatus status) => Upsert(status.ConnectionId, status, _time.GetUtcNow());
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ReconcileInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (_loaded)
+                {
+                    await ReconcileAsync(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnEvent(EngineEvent e)
+    {
+        switch (e.Type)
+        {
+            case "engine-state" or "engine-health" when e.Data is EngineStatus status:
+                Upsert(e.ConnectionId, status, e.At);
+                break;
+            case ConnectionCreated:
+                _entries.TryAdd(e.ConnectionId, new Entry(null, e.At, Interlocked.Increment(ref _version)));
+                break;
+            case ConnectionDeleted:
+                _entries.TryRemove(e.ConnectionId, out _);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Takes a newer status of a connection the board lists. A connection it does not list (deleted, or announced
+    /// later by another node) is left out: when it is announced it is asked for its status on the next read.
+    /// </summary>
+    private void Upsert(string id, EngineStatus status, DateTimeOffset at)
+    {
+        while (_entries.TryGetValue(id, out var existing))
+        {
+            if (existing.Status is not null && existing.At > at)
+            {
+                return; // a late event from the node that hosted the engine before
+            }
+            if (_entries.TryUpdate(id, new Entry(status, at, Interlocked.Increment(ref _version)), existing))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (_loaded)
+        {
+            return;
+        }
+        await _loadGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_loaded)
+            {
+                await ReconcileAsync(cancellationToken);
+                _loaded = true;
+            }
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
+    }
+
+    /// <summary>Makes the board list exactly the connections in the table, and asks engines it knows nothing of.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetUtcNow();
+        try
+        {
+            var stored = (await _connections.ListAllAsync(cancellationToken)).Select(c => c.Value.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var id in stored)
+            {
+                _entries.TryAdd(id, new Entry(null, startedAt, Interlocked.Increment(ref _version)));
+            }
+            // Gone from the table and not heard of since the read began: deleted on a node that did not say so.
+            foreach (var (id, entry) in _entries.Where(e => !stored.Contains(e.Key) && e.Value.At < startedAt).ToList())
+            {
+                _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+            }
+            await ResolveAsync(_entries.Where(e => e.Value.Status is null).Select(e => e.Key), cancellationToken);
+        }
+        catch (Exception e) when (StorageFaults.IsUnavailable(e) && _loaded)
+        {
+            LogReconcileFailed(e); // keep serving what the events keep current; try again next time
+        }
+    }
+
+    private Task ResolveAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(ids.ToList(), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (id, _) =>
+            {
+                var status = await _grains.GetGrain<IEngineGrain>(id).GetStatus();
+                // Only fill a line still waiting: an event that came meanwhile is at least as new.
+                if (_entries.TryGetValue(id, out var entry) && entry.Status is null)
+                {
+                    _entries.TryUpdate(id, new Entry(status, _time.GetUtcNow(), Interlocked.Increment(ref _version)), entry);
+                }
+            });
+
+    [LoggerMessage(LogLevel.Warning, "Status board: could not reconcile with the connections table; serving what the live events keep current")]
+    private partial void LogReconcileFailed(Exception exception);
+}
+
+/// <summary>A page of the status board: the statuses, the id to continue after, and an entity tag of the page.</summary>
+public sealed record BoardPage(IReadOnlyList<EngineStatus> Engines, string? Next, string ETag);

@@ -28,6 +28,7 @@ public static class BackupsServiceCollectionExtensions
             return new ArchiveStore(new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(storage.Prefix + ArchiveContainer));
         });
         services.AddSingleton<ConfigSnapshotter>();
+        services.AddSingleton<ConfigImportAudit>();
         services.AddSingleton<ConfigImporter>();
         services.AddSingleton<RetentionArchiver>();
         services.AddHostedService<RetentionStarter>();

@@ -31,6 +31,7 @@ public static class BackupsServiceCollectionExtensions
         services.AddSingleton<ConfigImportAudit>();
         services.AddSingleton<ConfigImporter>();
         services.AddSingleton<RetentionArchiver>();
+        services.AddSingleton<OrphanEngineSweeper>();
         services.AddHostedService<RetentionStarter>();
         return services;
     }

@@ -32,12 +32,9 @@ public sealed class ConfigImportAudit(AuditLog audit, TimeProvider time)
     public async Task RecordAppliedAsync(ConfigSource source, Caller caller, IReadOnlyList<AppliedChange> written,
         IReadOnlyList<ImportItem> conflicts, string? backupBefore, CancellationToken cancellationToken = default)
     {
-        foreach (var (item, fields) in written)
+        foreach (var change in written)
         {
-            var (connectionId, prefix) = item.Kind == "connection" ? (item.Id, "") : ("", item.Kind == "preset" ? $"preset {item.Id}: " : "");
-            var verb = item.Outcome == ConfigImporter.Created && item.Kind != "settings" ? "create" : "update"; // as the settings API says
-            await AppendAsync(caller, $"{item.Kind}.{verb}", connectionId, $"{prefix}{ChangedFields.Describe(fields)} ({source})",
-                AuditOutcomes.Changed, cancellationToken);
+            await RecordItemAsync(source, caller, change, cancellationToken);
         }
         var parts = new List<string> { source.ToString() };
         parts.AddRange(written.GroupBy(w => (w.Item.Kind, w.Item.Outcome)).Select(g => Group(g.Key.Kind, g.Key.Outcome, g.Select(w => w.Item.Id))));
@@ -46,6 +43,20 @@ public sealed class ConfigImportAudit(AuditLog audit, TimeProvider time)
         if (backupBefore is not null) parts.Add($"backup before: {backupBefore}");
         await AppendAsync(caller, $"config.{source.Operation}", "", string.Join("; ", parts),
             written.Count > 0 ? AuditOutcomes.Changed : AuditOutcomes.NoOp, cancellationToken);
+    }
+
+    /// <summary>
+    /// The entry the item's own API would write: a connection's in its partition, a preset's and the settings' in the
+    /// global one ("preset {id}: …", as the presets API writes), the settings always as <c>settings.update</c>.
+    /// </summary>
+    private Task RecordItemAsync(ConfigSource source, Caller caller, AppliedChange change, CancellationToken cancellationToken)
+    {
+        var (item, fields) = change;
+        var verb = item.Outcome == ConfigImporter.Created && item.Kind != "settings" ? "create" : "update";
+        var connectionId = item.Kind == "connection" ? item.Id : "";
+        var subject = item.Kind == "preset" ? $"preset {item.Id}: " : "";
+        return AppendAsync(caller, $"{item.Kind}.{verb}", connectionId, $"{subject}{ChangedFields.Describe(fields)} ({source})",
+            AuditOutcomes.Changed, cancellationToken);
     }
 
     /// <summary>An import or restore refused because active engines' connections would change.</summary>

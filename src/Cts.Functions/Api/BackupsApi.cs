@@ -1,5 +1,6 @@
 using Cts.Domain.Connections;
 using Cts.Functions.Backups;
+using Cts.Functions.Config;
 using Cts.Functions.Retention;
 using Cts.Functions.Security;
 
@@ -40,7 +41,7 @@ public static class BackupsApi
         {
             return Problems.Invalid(errors);
         }
-        return Outcome(await importer.ApplyAsync(document!, "import", dryRun ?? false, ApiCaller.Actor(context), context.RequestAborted));
+        return Outcome(await importer.ApplyAsync(document!, ConfigSource.Import(), dryRun ?? false, Caller(context), context.RequestAborted));
     }
 
     public static async Task<IResult> List(BackupStore backups, CancellationToken cancellationToken)
@@ -60,7 +61,7 @@ public static class BackupsApi
         {
             return Problems.NotFound("Backup", name);
         }
-        return Outcome(await importer.ApplyAsync(snapshot, "restore", dryRun ?? false, ApiCaller.Actor(context), context.RequestAborted));
+        return Outcome(await importer.ApplyAsync(snapshot, ConfigSource.Restore(name), dryRun ?? false, Caller(context), context.RequestAborted));
     }
 
     public static async Task<IResult> ListArchive(ArchiveStore archive, CancellationToken cancellationToken)
@@ -81,6 +82,8 @@ public static class BackupsApi
         var lines = await archive.ReadAsync(kind, name, cancellationToken);
         return lines is null ? Problems.NotFound("Archive", $"{kind}/{name}") : Results.Text(lines, "application/x-ndjson");
     }
+
+    private static Caller Caller(HttpContext http) => new(ApiCaller.Actor(http), ApiCaller.CorrelationId(http));
 
     private static IResult Outcome(ImportReport report) => report is { DryRun: false, BlockedBy.Count: > 0 }
         ? Problems.Conflict("Engines are active",

@@ -28,8 +28,10 @@ public static class BackupsServiceCollectionExtensions
             return new ArchiveStore(new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(storage.Prefix + ArchiveContainer));
         });
         services.AddSingleton<ConfigSnapshotter>();
+        services.AddSingleton<ConfigImportAudit>();
         services.AddSingleton<ConfigImporter>();
         services.AddSingleton<RetentionArchiver>();
+        services.AddSingleton<OrphanEngineSweeper>();
         services.AddHostedService<RetentionStarter>();
         return services;
     }

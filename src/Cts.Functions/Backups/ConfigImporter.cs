@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Cts.Domain.Config;
 using Cts.Domain.Connections;
 using Cts.Domain.Engines;
+using Cts.Functions.Config;
 using Cts.Functions.Engines;
 using Cts.Functions.Storage;
 
@@ -20,11 +21,12 @@ public sealed record ImportReport(bool DryRun, bool Applied, IReadOnlyList<Impor
 /// <summary>
 /// Applies a <see cref="ConfigSnapshot"/> through the stores: every write is conditional on the ETag just read, so a
 /// concurrent change is reported as <c>conflict</c> instead of overwritten. Import and restore only create and update:
-/// a stored item the document does not mention is reported as <c>kept</c>, never deleted.
+/// a stored item the document does not mention is reported as <c>kept</c>, never deleted. A real import or restore,
+/// applied or refused, is audited with the caller as actor (<see cref="ConfigImportAudit"/>); a dry run writes nothing.
 /// </summary>
 public sealed class ConfigImporter(
     ConnectionStore connections, PresetStore presets, SettingsStore settings, EngineRecords engines, IGrainFactory grains,
-    ConfigSnapshotter snapshotter, TimeProvider time)
+    ConfigSnapshotter snapshotter, ConfigImportAudit audit, TimeProvider time)
 {
     public const string Created = "created", Updated = "updated", Unchanged = "unchanged", Kept = "kept", Conflict = "conflict";
 
@@ -33,36 +35,43 @@ public sealed class ConfigImporter(
 
     private static readonly JsonSerializerOptions Json = ConfigSnapshot.Json;
 
-    public async Task<ImportReport> ApplyAsync(ConfigSnapshot document, string operation, bool dryRun, string actor, CancellationToken cancellationToken = default)
+    /// <summary>One item of the plan: what it will be, the fields it changes (names only), and the conditional write.</summary>
+    private sealed record PlannedWrite(ImportItem Item, IReadOnlyList<string> ChangedFields, Func<Task<bool>> Write)
+    {
+        public static PlannedWrite Nothing(string kind, string id, string outcome) => new(new(kind, id, outcome), [], () => Task.FromResult(true));
+    }
+
+    public async Task<ImportReport> ApplyAsync(ConfigSnapshot document, ConfigSource source, bool dryRun, Caller caller,
+        CancellationToken cancellationToken = default)
     {
         var storedConnections = (await connections.ListAllAsync(cancellationToken)).ToDictionary(c => c.Value.Id, StringComparer.Ordinal);
         var storedPresets = (await presets.ListAllAsync(cancellationToken)).ToDictionary(p => p.Value.Id, StringComparer.Ordinal);
         var storedSettings = await settings.GetAsync(cancellationToken);
 
-        var plan = new List<(ImportItem Item, Func<Task<bool>> Write)>();
+        var plan = new List<PlannedWrite>();
         var now = time.GetUtcNow();
         foreach (var incoming in document.Connections ?? [])
         {
             if (!storedConnections.TryGetValue(incoming.Id, out var stored))
             {
                 var created = incoming with { Version = Math.Max(1, incoming.Version) };
-                plan.Add((new("connection", incoming.Id, Created), async () =>
+                plan.Add(new(new("connection", incoming.Id, Created), ConnectionFields(null, created), async () =>
                     (await connections.CreateAsync(created, cancellationToken)).Outcome == WriteOutcome.Written));
             }
             else if (Same(Normalize(incoming), Normalize(stored.Value)))
             {
-                plan.Add((new("connection", incoming.Id, Unchanged), () => Task.FromResult(true)));
+                plan.Add(PlannedWrite.Nothing("connection", incoming.Id, Unchanged));
             }
             else
             {
                 var updated = incoming with { Version = stored.Value.Version + 1, CreatedAt = stored.Value.CreatedAt, UpdatedAt = now };
-                plan.Add((new("connection", incoming.Id, Updated), async () =>
+                plan.Add(new(new("connection", incoming.Id, Updated), ConnectionFields(stored.Value, updated), async () =>
                     (await connections.ReplaceAsync(updated, stored.ETag, cancellationToken)).Outcome == WriteOutcome.Written));
             }
         }
         foreach (var id in storedConnections.Keys.Except((document.Connections ?? []).Select(c => c.Id), StringComparer.Ordinal))
         {
-            plan.Add((new("connection", id, Kept), () => Task.FromResult(true)));
+            plan.Add(PlannedWrite.Nothing("connection", id, Kept));
         }
         var changedPresets = new List<string>();
         foreach (var incoming in document.Presets ?? [])
@@ -70,37 +79,38 @@ public sealed class ConfigImporter(
             if (!storedPresets.TryGetValue(incoming.Id, out var stored))
             {
                 var created = incoming with { Version = Math.Max(1, incoming.Version), UpdatedAt = incoming.UpdatedAt ?? now };
-                plan.Add((new("preset", incoming.Id, Created), async () =>
+                plan.Add(new(new("preset", incoming.Id, Created), ChangedFields.Between(null, created, "version", "updatedAt"), async () =>
                     (await presets.CreateAsync(created, cancellationToken)).Outcome == WriteOutcome.Written));
                 changedPresets.Add(incoming.Id);
             }
             else if (Same(incoming with { Version = 0, UpdatedAt = null }, stored.Value with { Version = 0, UpdatedAt = null }))
             {
-                plan.Add((new("preset", incoming.Id, Unchanged), () => Task.FromResult(true)));
+                plan.Add(PlannedWrite.Nothing("preset", incoming.Id, Unchanged));
             }
             else
             {
                 var updated = incoming with { Version = stored.Value.Version + 1, UpdatedAt = now };
-                plan.Add((new("preset", incoming.Id, Updated), async () =>
+                plan.Add(new(new("preset", incoming.Id, Updated), ChangedFields.Between(stored.Value, updated, "version", "updatedAt"), async () =>
                     (await presets.ReplaceAsync(updated, stored.ETag, cancellationToken)).Outcome == WriteOutcome.Written));
                 changedPresets.Add(incoming.Id);
             }
         }
         foreach (var id in storedPresets.Keys.Except((document.Presets ?? []).Select(p => p.Id), StringComparer.Ordinal))
         {
-            plan.Add((new("preset", id, Kept), () => Task.FromResult(true)));
+            plan.Add(PlannedWrite.Nothing("preset", id, Kept));
         }
         var settingsChanged = false;
         if (document.Settings is { } incomingSettings)
         {
             if (storedSettings is not null && Same(incomingSettings, storedSettings.Value))
             {
-                plan.Add((new("settings", "engine", Unchanged), () => Task.FromResult(true)));
+                plan.Add(PlannedWrite.Nothing("settings", "engine", Unchanged));
             }
             else
             {
                 settingsChanged = true;
-                plan.Add((new("settings", "engine", storedSettings is null ? Created : Updated), async () =>
+                plan.Add(new(new("settings", "engine", storedSettings is null ? Created : Updated),
+                    ChangedFields.Between(storedSettings?.Value ?? EngineSettings.Defaults, incomingSettings), async () =>
                     (await settings.SaveAsync(incomingSettings, storedSettings?.ETag, cancellationToken)).Outcome == WriteOutcome.Written));
             }
         }
@@ -110,23 +120,32 @@ public sealed class ConfigImporter(
         var blocked = changing.Where(id => states.TryGetValue(id, out var state) && BlockingStates.Contains(state))
             .Order(StringComparer.Ordinal).ToList();
 
-        if (dryRun || blocked.Count > 0)
+        if (dryRun)
         {
-            return new ImportReport(dryRun, false, plan.Select(p => p.Item).ToList(), blocked, null);
+            return new ImportReport(true, false, plan.Select(p => p.Item).ToList(), blocked, null);
+        }
+        if (blocked.Count > 0)
+        {
+            await audit.RecordRefusedAsync(source, caller, blocked, cancellationToken);
+            return new ImportReport(false, false, plan.Select(p => p.Item).ToList(), blocked, null);
         }
 
         // The configuration as it was, so an import or restore can itself be undone.
-        var before = await snapshotter.TakeAsync($"before-{operation}", cancellationToken);
+        var before = await snapshotter.TakeAsync($"before-{source.Operation}", cancellationToken);
         var items = new List<ImportItem>();
-        foreach (var (item, write) in plan)
+        var written = new List<AppliedChange>();
+        foreach (var (item, fields, write) in plan)
         {
-            items.Add(await write() ? item : item with { Outcome = Conflict });
+            var ok = await write();
+            items.Add(ok ? item : item with { Outcome = Conflict });
+            if (ok && item.Outcome is Created or Updated) written.Add(new AppliedChange(item, fields));
         }
+        await audit.RecordAppliedAsync(source, caller, written, items.Where(i => i.Outcome == Conflict).ToList(), before, cancellationToken);
 
         // Like every other configuration change, the result is snapshotted too.
-        if (items.Any(i => i.Outcome is Created or Updated))
+        if (written.Count > 0)
         {
-            await snapshotter.TryTakeAsync(operation, cancellationToken);
+            await snapshotter.TryTakeAsync(source.Operation, cancellationToken);
         }
 
         // Engines that run with a changed preset or the settings learn it the usual way (restart required / auto restart).
@@ -140,10 +159,22 @@ public sealed class ConfigImporter(
             if (presetOf.TryGetValue(id, out var presetId) && changedPresets.Contains(presetId)) why.Add("preset changed");
             if (why.Count > 0)
             {
-                await grains.GetGrain<IEngineGrain>(id).ConfigChanged(new ConfigChange(why.ToArray(), actor));
+                await grains.GetGrain<IEngineGrain>(id).ConfigChanged(new ConfigChange(why.ToArray(), caller.Actor, caller.CorrelationId));
             }
         }
         return new ImportReport(false, true, items, [], before);
+    }
+
+    /// <summary>The names of the connection fields that differ; credentials by name only, compared as stored (encrypted).</summary>
+    private static IReadOnlyList<string> ConnectionFields(Connection? before, Connection after)
+    {
+        var fields = ChangedFields.Between(before is null ? null : before with { Credentials = null }, after with { Credentials = null },
+            before is null ? [] : ["version", "createdAt", "updatedAt"]).ToList();
+        if (after.Credentials != before?.Credentials)
+        {
+            fields.Add("credentials");
+        }
+        return fields.Order(StringComparer.Ordinal).ToList();
     }
 
     private static Connection Normalize(Connection c) => c with { Version = 0, CreatedAt = default, UpdatedAt = default };

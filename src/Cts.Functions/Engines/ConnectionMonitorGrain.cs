@@ -8,8 +8,10 @@ namespace Cts.Functions.Engines;
 /// The connection monitor (SPEC §1): compares the connections table with the engines' records and repairs what a
 /// lost notification or a crash left behind — a new connection with <c>autoStart</c> (and <c>autoStartOnBoot</c>
 /// set) that has never had an engine is enabled and started; a running engine older than its connection is told its
-/// configuration is stale; an engine whose connection is gone is stopped and removed. All actions go through the
-/// engines themselves and are audited as <c>system</c>.
+/// configuration is stale; an engine whose connection is gone is brought to rest at once — stopped when it is active
+/// or in Error (an orphan never trades), disabled when it is Enabled. Its record stays: the retention job
+/// (<see cref="Retention.OrphanEngineSweeper"/>) removes it once it has been Idle or Stopped for <c>retentionDays</c>.
+/// All actions go through the engines themselves and are audited as <c>system</c>.
 /// </summary>
 public sealed partial class ConnectionMonitorGrain(
     ConnectionStore connections, SettingsStore settings, EngineRecords records, ILogger<ConnectionMonitorGrain> logger)
@@ -45,7 +47,7 @@ public sealed partial class ConnectionMonitorGrain(
         var current = await settings.CurrentAsync();
         var byId = (await connections.ListAllAsync()).ToDictionary(c => c.Value.Id, c => c.Value, StringComparer.Ordinal);
         var engines = await records.AllAsync();
-        List<string> started = [], stale = [], removed = [];
+        List<string> started = [], stale = [], orphans = [];
 
         foreach (var connection in byId.Values)
         {
@@ -72,20 +74,27 @@ public sealed partial class ConnectionMonitorGrain(
         }
         foreach (var (id, record) in engines.Where(e => !byId.ContainsKey(e.Key)).ToList())
         {
-            var engine = GrainFactory.GetGrain<IEngineGrain>(id);
-            if (EngineLifecycle.IsActive(Enum.Parse<EngineState>(record.State)) || record.State == nameof(EngineState.Error))
+            if (RestingAction(Enum.Parse<EngineState>(record.State)) is { } action)
             {
-                await engine.Execute(new EngineCommand(EngineAction.Stop.ToWire(), EngineGrain.SystemActor, "connection deleted"));
+                await GrainFactory.GetGrain<IEngineGrain>(id).Execute(new EngineCommand(action.ToWire(), EngineGrain.SystemActor, "connection deleted"));
+                orphans.Add(id);
             }
-            await engine.Execute(new EngineCommand(EngineAction.Delete.ToWire(), EngineGrain.SystemActor, "connection deleted"));
-            removed.Add(id);
         }
-        if (started.Count + stale.Count + removed.Count > 0)
+        if (started.Count + stale.Count + orphans.Count > 0)
         {
-            LogReconciled(started.Count, stale.Count, removed.Count);
+            LogReconciled(started.Count, stale.Count, orphans.Count);
         }
-        return new MonitorReport(started.ToArray(), stale.ToArray(), removed.ToArray());
+        return new MonitorReport(started.ToArray(), stale.ToArray(), orphans.ToArray());
     }
+
+    /// <summary>What brings an engine without a connection to rest: stop (active or Error), disable (Enabled), or nothing (Idle, Stopped).</summary>
+    private static EngineAction? RestingAction(EngineState state) => state switch
+    {
+        _ when EngineLifecycle.IsActive(state) => EngineAction.Stop,
+        EngineState.Error => EngineAction.Stop,
+        EngineState.Enabled => EngineAction.Disable,
+        _ => null,
+    };
 
     private async Task RunSafelyAsync()
     {
@@ -100,8 +109,8 @@ public sealed partial class ConnectionMonitorGrain(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Connection monitor: started {Started}, marked stale {Stale}, removed {Removed}")]
-    private partial void LogReconciled(int started, int stale, int removed);
+    [LoggerMessage(LogLevel.Information, "Connection monitor: started {Started}, marked stale {Stale}, stopped or disabled {Orphans} without a connection")]
+    private partial void LogReconciled(int started, int stale, int orphans);
 
     [LoggerMessage(LogLevel.Warning, "Connection monitor: pass skipped, storage unavailable")]
     private partial void LogSkipped(Exception exception);

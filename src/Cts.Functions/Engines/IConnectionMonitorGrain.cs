@@ -13,8 +13,12 @@ public interface IConnectionMonitorGrain : IGrainWithIntegerKey
     Task<MonitorReport> RunOnce();
 }
 
+/// <summary>
+/// What one pass did: engines started for <c>autoStart</c>, engines told their connection changed, and engines whose
+/// connection is gone that were stopped or disabled (their records are the retention job's to remove).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record MonitorReport(
     [property: Id(0)] string[] Started,
     [property: Id(1)] string[] MarkedStale,
-    [property: Id(2)] string[] Removed);
+    [property: Id(2)] string[] OrphansStopped);

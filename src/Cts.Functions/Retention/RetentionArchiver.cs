@@ -6,14 +6,18 @@ using Cts.Functions.Storage;
 
 namespace Cts.Functions.Retention;
 
-/// <summary>What one retention pass archived.</summary>
+/// <summary>What one retention pass archived, and which orphaned engine records it removed.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RetentionReport(
     [property: Id(0)] DateTimeOffset Cutoff,
     [property: Id(1)] int AuditArchived,
     [property: Id(2)] int PositionsArchived,
     [property: Id(3)] string? AuditBlob,
-    [property: Id(4)] string? PositionsBlob);
+    [property: Id(4)] string? PositionsBlob)
+{
+    /// <summary>Engines whose record was removed: connection deleted, Idle or Stopped past retention (<see cref="OrphanEngineSweeper"/>).</summary>
+    [Id(5)] public string[] EnginesRemoved { get; init; } = [];
+}
 
 /// <summary>
 /// The retention policy (SPEC: history has a retention policy with archival): audit entries and CLOSED positions older

@@ -1,7 +1,12 @@
 namespace Cts.Functions.Retention;
 
-/// <summary>Runs <see cref="RetentionArchiver"/> every <see cref="Period"/>; a reminder brings it back after a node is lost.</summary>
-public sealed partial class RetentionGrain(RetentionArchiver archiver, ILogger<RetentionGrain> logger) : Grain, IRetentionGrain, IRemindable
+/// <summary>
+/// Runs the retention policy every <see cref="Period"/>: <see cref="RetentionArchiver"/> for history, then
+/// <see cref="OrphanEngineSweeper"/> for engine records left without a connection. A reminder brings it back after a
+/// node is lost.
+/// </summary>
+public sealed partial class RetentionGrain(RetentionArchiver archiver, OrphanEngineSweeper orphans, ILogger<RetentionGrain> logger)
+    : Grain, IRetentionGrain, IRemindable
 {
     public static readonly TimeSpan Period = TimeSpan.FromHours(1);
     private static readonly TimeSpan FirstRun = TimeSpan.FromMinutes(1);
@@ -22,13 +27,17 @@ public sealed partial class RetentionGrain(RetentionArchiver archiver, ILogger<R
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureRunning();
 
-    public Task<RetentionReport> RunOnce() => archiver.RunOnceAsync();
+    public async Task<RetentionReport> RunOnce()
+    {
+        var report = await archiver.RunOnceAsync();
+        return report with { EnginesRemoved = await orphans.RunOnceAsync() };
+    }
 
     private async Task RunSafelyAsync()
     {
         try
         {
-            await archiver.RunOnceAsync();
+            await RunOnce();
         }
         catch (Exception e)
         {

@@ -3,12 +3,16 @@ using Cts.Domain.Engines;
 
 namespace Cts.Functions.Storage;
 
-/// <summary>An engine's persisted record as other components may see it: the columns its state projects.</summary>
-public sealed record EngineRecord(string ConnectionId, string State, long ConnectionVersion, bool RetryPending);
+/// <summary>
+/// An engine's persisted record as other components may see it: the columns its state projects. <see cref="Since"/>
+/// is when the engine entered <see cref="State"/> (the record's last write for a record that has none).
+/// </summary>
+public sealed record EngineRecord(string ConnectionId, string State, long ConnectionVersion, bool RetryPending, DateTimeOffset? Since);
 
 /// <summary>
 /// Reads the engines' persisted records (their rows in the grain-state table) without waking any engine: for the
-/// boot scan, the connection monitor, import/restore checks and the metrics gauge. The engines own and write them.
+/// boot scan, the connection monitor, the retention job, import/restore checks and the metrics gauge. The engines own
+/// and write them.
 /// </summary>
 public sealed class EngineRecords(CtsTables tables)
 {
@@ -33,11 +37,12 @@ public sealed class EngineRecords(CtsTables tables)
     {
         var table = await tables.GetAsync(TableGrainStorage.TableName, cancellationToken);
         var records = new List<EngineRecord>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "State", "ConnectionVersion", "RetryPending"],
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "State", "ConnectionVersion", "RetryPending", "Since", "UpdatedAt"],
                            cancellationToken: cancellationToken))
         {
             records.Add(new EngineRecord(row.RowKey, row.GetString("State") ?? nameof(EngineState.Idle),
-                row.GetInt64("ConnectionVersion") ?? 0, row.GetBoolean("RetryPending") ?? false));
+                row.GetInt64("ConnectionVersion") ?? 0, row.GetBoolean("RetryPending") ?? false,
+                row.GetDateTimeOffset("Since") ?? row.GetDateTimeOffset("UpdatedAt")));
         }
         return records;
     }

@@ -61,20 +61,40 @@ public sealed class ConnectionMonitorTests(AzuriteFixture azurite) : EngineHostT
     }
 
     [Fact]
-    public async Task An_engine_whose_connection_is_gone_is_stopped_and_its_record_removed()
+    public async Task A_running_engine_whose_connection_is_gone_is_stopped_at_once_and_its_record_kept_for_retention()
     {
         await Client.StartPaperEngineAsync("orphan");
-        var store = new ConnectionStore(Host.Tables);
-        var current = (await store.GetAsync("orphan"))!;
-        await store.DeleteAsync("orphan", current.ETag);
+        await DeleteConnectionFromTableAsync("orphan");
 
         var report = await Monitor.RunOnce();
 
-        Assert.Equal(["orphan"], report.Removed);
-        var engines = await Host.Tables.GetAsync(TableGrainStorage.TableName);
-        Assert.False((await engines.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("engine", "orphan")).HasValue);
-        var audit = (await (await Client.GetAsync("/api/audit?connectionId=orphan")).JsonAsync())!["entries"]!.AsArray();
-        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "stop" && e["actor"]!.GetValue<string>() == "system");
+        Assert.Equal(["orphan"], report.OrphansStopped);
+        var record = (await new EngineRecords(Host.Tables).AllAsync())["orphan"];
+        Assert.Equal("Stopped", record.State);
+        var audit = await AuditAsync("orphan");
+        var stop = Assert.Single(audit, e => e["action"]!.GetValue<string>() == "stop" && e["actor"]!.GetValue<string>() == "system");
+        Assert.Equal("connection deleted", stop["reason"]!.GetValue<string>());
+        Assert.Equal("Stopped", stop["toState"]!.GetValue<string>());
+        Assert.DoesNotContain(audit, e => e["action"]!.GetValue<string>() == "delete");
+
+        // At rest now: later passes leave it (and its audit trail) alone; removing it is the retention job's.
+        Assert.Empty((await Monitor.RunOnce()).OrphansStopped);
+        Assert.Equal(audit.Count, (await AuditAsync("orphan")).Count);
+        Assert.Equal(record, (await new EngineRecords(Host.Tables).AllAsync())["orphan"]);
+    }
+
+    [Fact]
+    public async Task An_Enabled_engine_whose_connection_is_gone_is_disabled_and_its_record_kept_for_retention()
+    {
+        await Client.CreatePaperConnectionAsync("orphan-en");
+        (await Client.PostAsync("/api/connections/orphan-en/enable", null)).EnsureSuccessStatusCode();
+        await DeleteConnectionFromTableAsync("orphan-en");
+
+        var report = await Monitor.RunOnce();
+
+        Assert.Equal(["orphan-en"], report.OrphansStopped);
+        Assert.Equal("Idle", (await new EngineRecords(Host.Tables).AllAsync())["orphan-en"].State);
+        Assert.Contains(await AuditAsync("orphan-en"), e => e["action"]!.GetValue<string>() == "disable" && e["actor"]!.GetValue<string>() == "system");
     }
 
     [Fact]
@@ -89,4 +109,15 @@ public sealed class ConnectionMonitorTests(AzuriteFixture azurite) : EngineHostT
         Assert.False(status["restartRequired"]!.GetValue<bool>());
         Assert.Equal(2, status["connectionVersion"]!.GetValue<long>());
     }
+
+    /// <summary>Deletes a connection straight from its table, as if the process died before its engine was told.</summary>
+    private async Task DeleteConnectionFromTableAsync(string id)
+    {
+        var store = new ConnectionStore(Host.Tables);
+        var current = (await store.GetAsync(id))!;
+        Assert.Equal(WriteOutcome.Written, await store.DeleteAsync(id, current.ETag));
+    }
+
+    private async Task<List<System.Text.Json.Nodes.JsonNode>> AuditAsync(string connectionId) =>
+        (await (await Client.GetAsync($"/api/audit?connectionId={connectionId}&top=1000")).JsonAsync())!["entries"]!.AsArray().Select(e => e!).ToList();
 }

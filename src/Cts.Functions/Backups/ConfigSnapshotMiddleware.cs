@@ -9,8 +9,10 @@ public static class ConfigSnapshotMiddleware
     private static readonly string[] Resources = ["connections", "presets", "settings"];
 
     /// <summary>
-    /// After a 2xx POST, PUT, PATCH or DELETE under <c>/api/connections</c>, <c>/api/presets</c> or <c>/api/settings</c>,
-    /// snapshots the configuration before the request completes (awaited, not fire-and-forget).
+    /// After a 2xx POST, PUT, PATCH or DELETE of <c>/api/connections</c>, <c>/api/presets</c> or <c>/api/settings</c> or
+    /// of one item of them, snapshots the configuration before the request completes (awaited, not fire-and-forget).
+    /// Actions on an item (<c>/api/connections/{id}/enable</c>, <c>disable</c>, <c>test</c>) change no configuration and
+    /// take none: a snapshot reads every connection, which would make enabling N engines cost O(N²) reads.
     /// </summary>
     public static IApplicationBuilder UseConfigSnapshots(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -25,7 +27,8 @@ public static class ConfigSnapshotMiddleware
         {
             return;
         }
-        var resource = Resources.FirstOrDefault(r => request.Path.StartsWithSegments("/api/" + r, StringComparison.OrdinalIgnoreCase));
+        var resource = Resources.FirstOrDefault(r => request.Path.StartsWithSegments("/api/" + r, StringComparison.OrdinalIgnoreCase, out var rest)
+            && rest.Value?.Trim('/').Contains('/', StringComparison.Ordinal) != true);
         if (resource is null)
         {
             return;

@@ -33,6 +33,7 @@ public sealed partial class EngineGrain(
 
     private readonly EngineOptions _options = options.Value;
     private readonly List<IGrainTimer> _timers = [];
+    private readonly CycleSchedule _schedule = new(time);
     private EngineCycles _cycles = null!;
     private EngineRun? _run;
     private IGrainReminder? _watchdog;
@@ -316,11 +317,13 @@ public sealed partial class EngineGrain(
         foreach (var kind in Enum.GetValues<ProcessorKind>())
         {
             var interval = Intervals.Of(kind);
+            var firstTick = FirstTick(kind, interval);
+            _schedule.Armed(kind, firstTick);
             _timers.Add(this.RegisterGrainTimer(
-                (k, ct) => RunCycleAsync(k, generation, ct), kind,
+                (k, ct) => OnTickAsync(k, generation, ct), kind,
                 new GrainTimerCreationOptions
                 {
-                    DueTime = FirstTick(kind, interval),
+                    DueTime = firstTick,
                     Period = interval,
                     Interleave = false,
                     KeepAlive = true,
@@ -340,6 +343,23 @@ public sealed partial class EngineGrain(
         }
         _timers.Clear();
         CancelRetry();
+    }
+
+    /// <summary>One timer tick: records how late it is, runs the cycle, and notes when the next tick is due.</summary>
+    private async Task OnTickAsync(ProcessorKind kind, int generation, CancellationToken cancellationToken)
+    {
+        if (generation == _runGeneration)
+        {
+            _schedule.Fired(kind);
+        }
+        try
+        {
+            await RunCycleAsync(kind, generation, cancellationToken);
+        }
+        finally
+        {
+            _schedule.Armed(kind, Intervals.Of(kind));
+        }
     }
 
     private async Task RunCycleAsync(ProcessorKind kind, int generation, CancellationToken cancellationToken)

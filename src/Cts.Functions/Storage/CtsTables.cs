@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ public sealed class CtsTables
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
 
     public CtsTables(IOptions<StorageOptions> options)
-        : this(new TableServiceClient(options.Value.ConnectionString, ClientOptions()), options.Value.Prefix)
+        : this(new TableServiceClient(options.Value.ConnectionString, ClientOptions(options.Value.Prefix)), options.Value.Prefix)
     {
     }
 
@@ -29,11 +30,13 @@ public sealed class CtsTables
 
     /// <summary>
     /// Storage calls retry transient faults with exponential backoff (the SDK's retry policy, one place for all
-    /// tables), kept short so an outage is noticed in seconds rather than stalling an engine's turn.
+    /// tables), kept short so an outage is noticed in seconds rather than stalling an engine's turn. Every write is
+    /// counted (<see cref="StorageWriteCounter"/>) by its table's name without <paramref name="prefix"/>.
     /// </summary>
-    public static TableClientOptions ClientOptions()
+    public static TableClientOptions ClientOptions(string prefix)
     {
         var options = new TableClientOptions();
+        options.AddPolicy(new StorageWriteCounter(prefix), HttpPipelinePosition.PerCall);
         options.Retry.Mode = Azure.Core.RetryMode.Exponential;
         options.Retry.MaxRetries = 3;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);

@@ -77,6 +77,17 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
     }
 
     [Fact]
+    public async Task Engine_actions_on_a_connection_take_no_snapshot()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/connections",
+            new { id = "bk-actions", name = "Actions", exchange = "paper", symbols = new[] { "BTCUSDT" } })).StatusCode);
+        var before = await BackupNamesAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/api/connections/bk-actions/enable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/api/connections/bk-actions/disable", null)).StatusCode);
+        Assert.Equal(before, await BackupNamesAsync());
+    }
+
+    [Fact]
     public async Task Import_dry_run_lists_the_changes_and_writes_nothing_then_a_real_import_applies_them()
     {
         await Client.CreatePaperConnectionAsync("imp1");

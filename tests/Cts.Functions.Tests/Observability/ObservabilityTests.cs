@@ -32,7 +32,9 @@ public sealed partial class ObservabilityTests(AzuriteFixture azurite) : EngineH
             async () => await (await viewer.GetAsync("/metrics")).Content.ReadAsStringAsync(),
             t => EnginesRunning().IsMatch(t) && t.Contains("cts_cycle_duration_milliseconds_bucket{", StringComparison.Ordinal)
                 && t.Contains("cts_exchange_calls_total{", StringComparison.Ordinal)
-                && t.Contains("cts_storage_write_duration_milliseconds_count", StringComparison.Ordinal),
+                && t.Contains("cts_storage_write_duration_milliseconds_count", StringComparison.Ordinal)
+                && t.Contains("cts_cycle_lag_milliseconds_bucket{", StringComparison.Ordinal)
+                && t.Contains("cts_storage_writes_total{", StringComparison.Ordinal),
             Deadline, "all CTS series on /metrics");
 
         Assert.Matches(EnginesRunning(), text);
@@ -44,6 +46,10 @@ public sealed partial class ObservabilityTests(AzuriteFixture azurite) : EngineH
         Assert.Matches(@"cts_exchange_calls_total\{(?=[^}]*operation=""\w+"")(?=[^}]*outcome=""\w+"")[^}]*\} [1-9]", text);
         Assert.Contains("# TYPE cts_storage_write_duration_milliseconds histogram", text);
         Assert.Matches(@"cts_storage_write_duration_milliseconds_count(\{[^}]*\})? [1-9]", text);
+        Assert.Contains("# TYPE cts_cycle_lag_milliseconds histogram", text);
+        Assert.Matches(@"cts_cycle_lag_milliseconds_count\{[^}]*processor=""strategies""[^}]*\} [1-9]", text);
+        Assert.Contains("# TYPE cts_storage_writes_total counter", text);
+        Assert.Matches(@"cts_storage_writes_total\{[^}]*table=""grainstate""[^}]*\} [1-9]", text);
     }
 
     [Fact]

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Cts.Bench.Processes;
+
+namespace Cts.Bench.Measurements;
+
+/// <summary>
+/// N engines running, measured over one window between two scrapes of <c>/metrics</c>: cycle lag per processor (from
+/// <c>cts_cycle_lag_milliseconds</c>), cycles run, storage writes (<c>cts_storage_writes_total</c>), and the host's
+/// CPU (from <c>/proc/{pid}/stat</c>) and resident memory (sampled every second, the peak).
+/// </summary>
+public static class SteadyState
+{
+    public static readonly string[] Processors = ["indications", "strategies", "realtime"];
+
+    public sealed record Result(
+        TimeSpan Window,
+        IReadOnlyDictionary<string, Percentiles> Lag,
+        IReadOnlyDictionary<string, double> CyclesPerSecond,
+        double CpuCores,
+        long PeakRssBytes,
+        double Writes,
+        IReadOnlyDictionary<string, double> WritesByTable);
+
+    public static async Task<Result> MeasureAsync(CtsApi api, int hostPid, TimeSpan window)
+    {
+        var before = Prometheus.Parse(await api.MetricsAsync());
+        var cpuBefore = ProcessStats.CpuTime(hostPid);
+        var clock = Stopwatch.StartNew();
+        long peakRss = 0;
+        while (clock.Elapsed < window)
+        {
+            peakRss = Math.Max(peakRss, ProcessStats.ResidentBytes(hostPid));
+            await Task.Delay(TimeSpan.FromSeconds(1) < window - clock.Elapsed ? TimeSpan.FromSeconds(1) : window - clock.Elapsed);
+        }
+        var cpu = ProcessStats.CpuTime(hostPid) - cpuBefore;
+        var elapsed = clock.Elapsed;
+        var after = Prometheus.Parse(await api.MetricsAsync());
+        peakRss = Math.Max(peakRss, ProcessStats.ResidentBytes(hostPid));
+
+        var lag = Processors.ToDictionary(p => p, p => Prometheus.Between(before, after, "cts_cycle_lag_milliseconds", ("processor", p)));
+        var cycles = Processors.ToDictionary(p => p, p => lag[p].Count / elapsed.TotalSeconds);
+        const string writes = "cts_storage_writes_total";
+        var tablesBefore = before.SumBy(writes, "table");
+        var byTable = after.SumBy(writes, "table")
+            .ToDictionary(t => t.Key, t => t.Value - tablesBefore.GetValueOrDefault(t.Key))
+            .Where(t => t.Value > 0)
+            .ToDictionary();
+        return new Result(elapsed, lag, cycles, cpu / elapsed, peakRss, byTable.Values.Sum(), byTable);
+    }
+}

@@ -19,6 +19,12 @@ public sealed class PaperMarket
 
     private readonly ulong _seed;
 
+    // The latest candle history per (symbol, count): every engine trading a symbol asks for the same completed
+    // candles until the minute turns, so they share one read-only list instead of each building its own.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Symbol, int Count), RecentHistory> _recent = new();
+
+    private sealed record RecentHistory(DateTimeOffset Minute, IReadOnlyList<Candle> Candles);
+
     public PaperMarket(ulong seed = 42, double minuteVolatility = 0.0012, double spreadBps = 2.0)
     {
         _seed = seed;
@@ -70,15 +76,23 @@ public sealed class PaperMarket
     }
 
     /// <summary>The <paramref name="count"/> completed one-minute candles before <paramref name="now"/>, oldest first.</summary>
+    /// <remarks>The list is read-only and shared by every caller in the same minute (the market is a pure function of time).</remarks>
     public IReadOnlyList<Candle> RecentCandles(string symbol, DateTimeOffset now, int count)
     {
         var currentMinute = Epoch.AddMinutes(Math.Floor((now - Epoch).TotalMinutes));
+        if (_recent.TryGetValue((symbol, count), out var recent) && recent.Minute == currentMinute)
+        {
+            return recent.Candles;
+        }
         var candles = new Candle[count];
         for (var i = 0; i < count; i++)
         {
             candles[i] = CandleAt(symbol, currentMinute.AddMinutes(i - count));
         }
-        return candles;
+        var history = new RecentHistory(currentMinute, Array.AsReadOnly(candles));
+        // Keep the latest minute: a caller with an older clock gets its own list rather than evicting the current one.
+        _recent.AddOrUpdate((symbol, count), history, (_, existing) => existing.Minute > currentMinute ? existing : history);
+        return history.Candles;
     }
 
     private double LogPriceAtMinute(ulong symbolHash, string symbol, long minute)

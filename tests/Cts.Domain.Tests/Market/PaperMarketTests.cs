@@ -282,6 +282,25 @@ public sealed class PaperMarketTests
     }
 
     [Fact]
+    public void RecentCandles_within_a_minute_is_one_shared_read_only_list_and_the_next_minute_a_new_one()
+    {
+        var market = new PaperMarket(seed: 29);
+        var now = new DateTimeOffset(2025, 3, 14, 12, 34, 5, TimeSpan.Zero);
+
+        var first = market.RecentCandles("ETHUSDT", now, 30);
+        var sameMinute = market.RecentCandles("ETHUSDT", now.AddSeconds(50), 30);
+        var nextMinute = market.RecentCandles("ETHUSDT", now.AddMinutes(1), 30);
+        var earlier = market.RecentCandles("ETHUSDT", now.AddMinutes(-1), 30);
+
+        Assert.Same(first, sameMinute);
+        Assert.False(first is Candle[], "callers must not be able to change a list other engines share");
+        Assert.NotSame(first, nextMinute);
+        Assert.Equal(new PaperMarket(seed: 29).RecentCandles("ETHUSDT", now.AddMinutes(1), 30), nextMinute);
+        Assert.Equal(new PaperMarket(seed: 29).RecentCandles("ETHUSDT", now.AddMinutes(-1), 30), earlier);
+        Assert.Same(nextMinute, market.RecentCandles("ETHUSDT", now.AddMinutes(1), 30)); // an older clock did not evict it
+    }
+
+    [Fact]
     public void RecentCandles_of_zero_is_empty()
     {
         Assert.Empty(new PaperMarket().RecentCandles("BTCUSDT", At, 0));

@@ -38,31 +38,41 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId) : I
         }
     }
 
+    /// <summary>
+    /// The engine's trading state in one partition query (a start or recovery of thousands of engines pays one
+    /// request each, not three): open positions, every intent (ids for deduplication, pending ones in full) and the
+    /// realized-PnL summary.
+    /// </summary>
     private async Task<TradingSnapshot> LoadCoreAsync(CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
         var partition = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
+        var summaryRow = TableClient.CreateQueryFilter($"RowKey eq {TradingEntities.SummaryKey}");
+        var filter = $"{partition} and (({TradingEntities.PrefixFilter(TradingEntities.PositionPrefix)} and Status eq 'Open')"
+            + $" or {TradingEntities.PrefixFilter(TradingEntities.IntentPrefix)} or {summaryRow})";
         var open = new List<Position>();
-        await foreach (var e in table.QueryAsync<TableEntity>(
-                           $"{partition} and {TradingEntities.PrefixFilter(TradingEntities.PositionPrefix)} and Status eq 'Open'",
-                           cancellationToken: cancellationToken))
-        {
-            open.Add(TradingEntities.ToPosition(e));
-        }
         var pending = new List<OrderIntent>();
         var known = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var e in table.QueryAsync<TableEntity>($"{partition} and {TradingEntities.PrefixFilter(TradingEntities.IntentPrefix)}",
-                           select: ["RowKey", "Status"], cancellationToken: cancellationToken))
+        var realized = 0m;
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            known.Add(e.RowKey[TradingEntities.IntentPrefix.Length..]);
-            if (e.GetString("Status") == nameof(IntentStatus.Pending))
+            if (e.RowKey == TradingEntities.SummaryKey)
             {
-                var full = await table.GetEntityAsync<TableEntity>(connectionId, e.RowKey, cancellationToken: cancellationToken);
-                pending.Add(TradingEntities.ToIntent(full.Value));
+                realized = TradingEntities.Money(e, "RealizedPnl") ?? 0m;
+            }
+            else if (e.RowKey.StartsWith(TradingEntities.IntentPrefix, StringComparison.Ordinal))
+            {
+                known.Add(e.RowKey[TradingEntities.IntentPrefix.Length..]);
+                if (e.GetString("Status") == nameof(IntentStatus.Pending))
+                {
+                    pending.Add(TradingEntities.ToIntent(e));
+                }
+            }
+            else
+            {
+                open.Add(TradingEntities.ToPosition(e));
             }
         }
-        var summary = await table.GetEntityIfExistsAsync<TableEntity>(connectionId, TradingEntities.SummaryKey, cancellationToken: cancellationToken);
-        var realized = summary.HasValue ? TradingEntities.Money(summary.Value!, "RealizedPnl") ?? 0m : 0m;
         return new TradingSnapshot(open, pending, known, realized);
     }
 

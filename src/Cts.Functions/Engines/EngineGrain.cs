@@ -65,13 +65,13 @@ public sealed partial class EngineGrain(
         switch (plan)
         {
             case RecoveryPlan.Reinitialize:
-                await StartUpAsync(SystemActor, "recover", "recovered after restart", null);
+                await StartUpAsync(SystemActor, "recover", "recovered after restart", null, recovering: true);
                 break;
             case RecoveryPlan.ResumePaused:
                 if (await InitializeAsync(SystemActor, "recover", null))
                 {
                     StartTimers(entriesPaused: true);
-                    await EnsureWatchdogAsync();
+                    ConfirmWatchdogLater();
                 }
                 else
                 {
@@ -250,11 +250,19 @@ public sealed partial class EngineGrain(
     }
 
     /// <summary>Initializing → Running (or Error): loads the connection, checks the exchange, starts the timers.</summary>
-    private async Task StartUpAsync(string actor, string action, string? reason, string? correlationId, EngineState? from = null)
+    private async Task StartUpAsync(string actor, string action, string? reason, string? correlationId, EngineState? from = null,
+        bool recovering = false)
     {
         var origin = from ?? Current;
-        await MoveToAsync(EngineState.Initializing);
-        await EnsureWatchdogAsync();
+        await MoveToAsync(EngineState.Initializing, persist: !recovering);
+        if (recovering)
+        {
+            ConfirmWatchdogLater();
+        }
+        else
+        {
+            await EnsureWatchdogAsync();
+        }
         if (!await InitializeAsync(actor, action, correlationId))
         {
             await RecordAsync(actor, action, origin, state.State.LastError?.Message, AuditOutcomes.Failed, correlationId);
@@ -329,9 +337,10 @@ public sealed partial class EngineGrain(
                     KeepAlive = true,
                 }));
         }
+        // Health flushes are spread over the period like the cycles, so engines started together do not all write together.
         var flush = TimeSpan.FromSeconds(_options.HealthFlushSeconds);
         _timers.Add(this.RegisterGrainTimer(_ => FlushHealthIfDirtyAsync(generation),
-            new GrainTimerCreationOptions { DueTime = flush, Period = flush, Interleave = false, KeepAlive = true }));
+            new GrainTimerCreationOptions { DueTime = flush + Spread(FlushSlot, flush), Period = flush, Interleave = false, KeepAlive = true }));
     }
 
     private void StopTimers()
@@ -404,8 +413,12 @@ public sealed partial class EngineGrain(
         _cycles.MarkFlushed();
     }
 
-    /// <summary>Persists a new lifecycle state (with the current health) before anything else happens.</summary>
-    private async Task MoveToAsync(EngineState next)
+    /// <summary>
+    /// Persists a new lifecycle state (with the current health) before anything else happens. With
+    /// <paramref name="persist"/> false (recovery's <c>Initializing</c>: storage already holds the active state it
+    /// recovers from, and a crash now recovers the same way) only the engine and the live stream see it.
+    /// </summary>
+    private async Task MoveToAsync(EngineState next, bool persist = true)
     {
         var now = time.GetUtcNow();
         var (previous, since, updated) = (state.State.State, state.State.Since, state.State.UpdatedAt);
@@ -415,7 +428,10 @@ public sealed partial class EngineGrain(
         Snapshot();
         try
         {
-            await PersistAsync(announce: false);
+            if (persist)
+            {
+                await PersistAsync(announce: false);
+            }
             events.Publish("engine-state", ConnectionId, BuildStatus());
         }
         catch
@@ -424,7 +440,10 @@ public sealed partial class EngineGrain(
             (state.State.State, state.State.Since, state.State.UpdatedAt) = (previous, since, updated);
             throw;
         }
-        _cycles.MarkFlushed();
+        if (persist)
+        {
+            _cycles.MarkFlushed();
+        }
     }
 
     private async Task RecordAsync(string actor, string action, EngineState from, string? reason, string outcome, string? correlationId,
@@ -451,6 +470,30 @@ public sealed partial class EngineGrain(
             TimeSpan.FromMinutes(_options.WatchdogMinutes), TimeSpan.FromMinutes(_options.WatchdogMinutes));
     }
 
+    /// <summary>
+    /// After a recovery: the watchdog was registered when the engine started and survives crashes, so it is confirmed
+    /// (registered again if somehow gone) at a spread moment within one watchdog period rather than by every engine in
+    /// the minute after a restart, when storage is busiest.
+    /// </summary>
+    private void ConfirmWatchdogLater()
+    {
+        IGrainTimer? once = null;
+        once = this.RegisterGrainTimer(async _ =>
+        {
+            once?.Dispose();
+            if (NeedsWatchdog(Current))
+            {
+                await EnsureWatchdogAsync();
+            }
+        }, new GrainTimerCreationOptions
+        {
+            DueTime = Spread(WatchdogSlot, TimeSpan.FromMinutes(_options.WatchdogMinutes)),
+            Period = Timeout.InfiniteTimeSpan,
+            Interleave = false,
+            KeepAlive = false,
+        });
+    }
+
     private async Task RemoveWatchdogAsync()
     {
         var reminder = _watchdog ?? await this.GetReminder(WatchdogReminder);
@@ -464,9 +507,15 @@ public sealed partial class EngineGrain(
     private bool NeedsWatchdog(EngineState s) => EngineLifecycle.IsActive(s) || RetryPending;
 
     /// <summary>Spreads first ticks over one interval by a stable hash, so engines started together do not tick together.</summary>
-    private TimeSpan FirstTick(ProcessorKind kind, TimeSpan interval)
+    private TimeSpan FirstTick(ProcessorKind kind, TimeSpan interval) => Spread((ulong)kind, interval);
+
+    private const ulong FlushSlot = 1000;
+    private const ulong WatchdogSlot = 1001;
+
+    /// <summary>A fixed offset within <paramref name="interval"/> for this engine and <paramref name="slot"/>: engines' timers spread evenly.</summary>
+    private TimeSpan Spread(ulong slot, TimeSpan interval)
     {
-        var hash = Cts.Domain.Market.StableHash.Mix(Cts.Domain.Market.StableHash.Of(ConnectionId), (ulong)kind);
+        var hash = Cts.Domain.Market.StableHash.Mix(Cts.Domain.Market.StableHash.Of(ConnectionId), slot);
         return TimeSpan.FromMilliseconds(interval.TotalMilliseconds * Cts.Domain.Market.StableHash.Unit(hash));
     }
 

@@ -17,7 +17,7 @@ public sealed class EngineService(
     {
         try
         {
-            if (await connections.GetAsync(connectionId, cancellationToken) is null)
+            if (!await ExistsAsync(connectionId, cancellationToken))
             {
                 return null;
             }
@@ -38,7 +38,7 @@ public sealed class EngineService(
     /// </summary>
     public async Task<EngineActionResult> ExecuteAsync(string connectionId, EngineCommand command, CancellationToken cancellationToken = default)
     {
-        if (await connections.GetAsync(connectionId, cancellationToken) is null)
+        if (!await ExistsAsync(connectionId, cancellationToken))
         {
             return EngineActionResult.NotFound();
         }
@@ -54,6 +54,13 @@ public sealed class EngineService(
             return EngineActionResult.Pending(await engine.GetStatus());
         }
     }
+
+    /// <summary>
+    /// Whether the connection exists: the status board knows every connection without a read; one it does not list
+    /// (just created on another node, or unknown) is looked up in the table.
+    /// </summary>
+    private async Task<bool> ExistsAsync(string connectionId, CancellationToken cancellationToken) =>
+        await board.ListsAsync(connectionId, cancellationToken) || await connections.GetAsync(connectionId, cancellationToken) is not null;
 
     /// <summary>
     /// A page of engine statuses in connection-id order, optionally only those in <paramref name="state"/>, from the

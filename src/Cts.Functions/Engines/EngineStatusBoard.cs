@@ -12,7 +12,7 @@ namespace Cts.Functions.Engines;
 /// (an engine publishes its status on every transition, after every other state write and at most once a second
 /// while it runs; other nodes' events come through the relay) and by this node's connection writes (created and
 /// deleted connections are announced on the stream so the other nodes' boards follow). It loads the connections table
-/// on first use, asks an engine itself only for a connection it has no status of yet, and reconciles with the table
+/// on first use, asks an engine itself only when a page needs a status it has not heard yet, and reconciles with the table
 /// every <see cref="ReconcileInterval"/> to repair anything a lost node took with it.
 /// </summary>
 public sealed partial class EngineStatusBoard : BackgroundService
@@ -30,6 +30,8 @@ public sealed partial class EngineStatusBoard : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<EngineStatusBoard> _logger;
     private long _version;
+    private long _membership;
+    private SortedIdsSnapshot _sorted = new(-1, []);
     private volatile bool _loaded;
 
     public EngineStatusBoard(EngineEventBus bus, ConnectionStore connections, IGrainFactory grains, TimeProvider time,
@@ -43,6 +45,8 @@ public sealed partial class EngineStatusBoard : BackgroundService
     /// <summary>One connection's line: its engine's status (null until known) and when that was current.</summary>
     private sealed record Entry(EngineStatus? Status, DateTimeOffset At, long Version);
 
+    private sealed record SortedIdsSnapshot(long Membership, string[] Ids);
+
     /// <summary>
     /// A page of statuses in connection-id order after <paramref name="afterId"/>, only those in
     /// <paramref name="state"/> when given; <c>Next</c> is the id to continue after, and <c>Tag</c> changes whenever
@@ -51,12 +55,11 @@ public sealed partial class EngineStatusBoard : BackgroundService
     public async Task<BoardPage> PageAsync(string? state, int top, string? afterId, CancellationToken cancellationToken = default)
     {
         await EnsureLoadedAsync(cancellationToken);
-        var ids = _entries.Keys.Where(id => afterId is null || string.CompareOrdinal(id, afterId) > 0)
-            .Order(StringComparer.Ordinal).ToList();
-        var page = new List<EngineStatus>(Math.Min(top, ids.Count));
+        var ids = SortedIds();
+        var page = new List<EngineStatus>(Math.Min(top, ids.Length));
         var tag = new StringBuilder();
-        var position = 0;
-        while (position < ids.Count && page.Count < top)
+        var position = afterId is null ? 0 : FirstAfter(ids, afterId);
+        while (position < ids.Length && page.Count < top)
         {
             var chunk = ids.Skip(position).Take(top - page.Count).ToList();
             position += chunk.Count;
@@ -71,9 +74,43 @@ public sealed partial class EngineStatusBoard : BackgroundService
                 }
             }
         }
-        var next = position < ids.Count ? ids[position - 1] : null;
+        var next = position < ids.Length ? ids[position - 1] : null;
         tag.Append("next:").Append(next);
         return new BoardPage(page, next, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag.ToString())))[..32]}\"");
+    }
+
+    /// <summary>The listed ids in ordinal order, sorted again only after the membership changed.</summary>
+    private string[] SortedIds()
+    {
+        var membership = Volatile.Read(ref _membership);
+        var sorted = _sorted;
+        if (sorted.Membership == membership)
+        {
+            return sorted.Ids;
+        }
+        var ids = _entries.Keys.ToArray();
+        Array.Sort(ids, StringComparer.Ordinal);
+        _sorted = new SortedIdsSnapshot(membership, ids);
+        return ids;
+    }
+
+    /// <summary>The index of the first id after <paramref name="afterId"/> in <paramref name="ids"/>.</summary>
+    private static int FirstAfter(string[] ids, string afterId)
+    {
+        var at = Array.BinarySearch(ids, afterId, StringComparer.Ordinal);
+        return at >= 0 ? at + 1 : ~at;
+    }
+
+    private void MembershipChanged() => Interlocked.Increment(ref _membership);
+
+    /// <summary>
+    /// Whether the board lists <paramref name="connectionId"/>. A connection created on another node a moment ago may
+    /// not be listed yet, so false means "ask the table", not "does not exist".
+    /// </summary>
+    public async Task<bool> ListsAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        return _entries.ContainsKey(connectionId);
     }
 
     /// <summary>A status read straight from an engine: the freshest there is, so the board takes it too.</summary>
@@ -105,10 +142,16 @@ public sealed partial class EngineStatusBoard : BackgroundService
                 Upsert(e.ConnectionId, status, e.At);
                 break;
             case ConnectionCreated:
-                _entries.TryAdd(e.ConnectionId, new Entry(null, e.At, Interlocked.Increment(ref _version)));
+                if (_entries.TryAdd(e.ConnectionId, new Entry(null, e.At, Interlocked.Increment(ref _version))))
+                {
+                    MembershipChanged();
+                }
                 break;
             case ConnectionDeleted:
-                _entries.TryRemove(e.ConnectionId, out _);
+                if (_entries.TryRemove(e.ConnectionId, out _))
+                {
+                    MembershipChanged();
+                }
                 break;
         }
     }
@@ -153,7 +196,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
         }
     }
 
-    /// <summary>Makes the board list exactly the connections in the table, and asks engines it knows nothing of.</summary>
+    /// <summary>Makes the board list exactly the connections in the table; statuses it lacks are asked for when read.</summary>
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         var startedAt = _time.GetUtcNow();
@@ -162,14 +205,19 @@ public sealed partial class EngineStatusBoard : BackgroundService
             var stored = (await _connections.ListAllAsync(cancellationToken)).Select(c => c.Value.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var id in stored)
             {
-                _entries.TryAdd(id, new Entry(null, startedAt, Interlocked.Increment(ref _version)));
+                if (_entries.TryAdd(id, new Entry(null, startedAt, Interlocked.Increment(ref _version))))
+                {
+                    MembershipChanged();
+                }
             }
             // Gone from the table and not heard of since the read began: deleted on a node that did not say so.
             foreach (var (id, entry) in _entries.Where(e => !stored.Contains(e.Key) && e.Value.At < startedAt).ToList())
             {
-                _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+                if (_entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+                {
+                    MembershipChanged();
+                }
             }
-            await ResolveAsync(_entries.Where(e => e.Value.Status is null).Select(e => e.Key), cancellationToken);
         }
         catch (Exception e) when (StorageFaults.IsUnavailable(e) && _loaded)
         {

@@ -7,12 +7,15 @@ namespace Cts.Functions.Live;
 /// those of other nodes, brought by the <see cref="ClusterEventRelay"/>. Each is numbered in this node's order and
 /// kept for <see cref="Window"/> so a client that reconnects with <c>Last-Event-ID</c> misses nothing recent.
 /// Subscribers get their own bounded channel; a subscriber that cannot keep up is dropped (it reconnects and
-/// replays), so a slow browser never slows an engine.
+/// replays), so a slow browser never slows an engine. <c>engine-health</c> events go to subscribers but are not kept
+/// for replay: each supersedes the last and a running engine sends the next within a second, while ten thousand
+/// engines' health would otherwise push the transitions a client missed out of the window in two seconds.
 /// </summary>
 public sealed class EngineEventBus(TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
     private const int MaxKept = 20_000;
+    private const string HealthType = "engine-health";
     private const int SubscriberCapacity = 2_000;
 
     private readonly Lock _gate = new();
@@ -57,7 +60,10 @@ public sealed class EngineEventBus(TimeProvider time)
         {
             var now = time.GetUtcNow();
             var item = new EngineEvent(++_nextId, relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
-            _recent.AddLast(item);
+            if (relayed.Type != HealthType)
+            {
+                _recent.AddLast(item);
+            }
             _observers?.Invoke(item);
             while (_recent.Count > MaxKept || (_recent.First is { } first && now - first.Value.At > Window))
             {

@@ -9,6 +9,7 @@ using Cts.Bench.Processes;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = BenchOptions.Parse(args);
+const int WarmUp = BenchOptions.WarmUpStarts;
 var root = RepositoryRoot();
 var report = new Report(options);
 var ids = Enumerable.Range(0, options.Engines).Select(CtsApi.EngineId).ToArray();
@@ -38,11 +39,12 @@ try
     report.Add(new Row("setup, not a target: create (import) + enable",
         $"{created.TotalSeconds:0.0} s + {enabled.Elapsed.TotalSeconds:0.0} s ({options.Engines / enabled.Elapsed.TotalSeconds:0} enables/s)"));
 
-    Step($"single start at idle: {options.IdleStarts} engines one at a time");
-    var idle = Percentiles.Of(await Timed.EachAsync(ids.Take(options.IdleStarts), api.StartAsync));
+    Step($"single start at idle: {options.IdleStarts} engines one at a time, after {WarmUp} not measured (first calls compile code)");
+    await Timed.EachAsync(ids.Take(WarmUp), api.StartAsync);
+    var idle = Percentiles.Of(await Timed.EachAsync(ids.Skip(WarmUp).Take(options.IdleStarts), api.StartAsync));
     report.Add(new Row("single start at idle, p50 / p95 / p99", idle.ToString(), "p99 < 50 ms", idle.P99 < 50));
     var template = await RawWrites.EngineRowAsync(azurite.ConnectionString, ids[0]);
-    await Timed.ForEachAsync(ids.Take(options.IdleStarts), options.Parallelism, api.StopAsync);
+    await Timed.ForEachAsync(ids.Take(WarmUp + options.IdleStarts), options.Parallelism, api.StopAsync);
 
     Step($"Azurite raw write rate ({options.RawWriteDuration.TotalSeconds:0} s, {options.RawWriteConcurrency} concurrent upserts)");
     var raw = await RawWrites.MeasureAsync(azurite.ConnectionString, template, options.RawWriteDuration, options.RawWriteConcurrency);

@@ -27,10 +27,10 @@ public static class SteadyState
         var cpuBefore = ProcessStats.CpuTime(hostPid);
         var clock = Stopwatch.StartNew();
         long peakRss = 0;
-        while (clock.Elapsed < window)
+        for (var remaining = window; remaining > TimeSpan.Zero; remaining = window - clock.Elapsed)
         {
             peakRss = Math.Max(peakRss, ProcessStats.ResidentBytes(hostPid));
-            await Task.Delay(TimeSpan.FromSeconds(1) < window - clock.Elapsed ? TimeSpan.FromSeconds(1) : window - clock.Elapsed);
+            await Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1));
         }
         var cpu = ProcessStats.CpuTime(hostPid) - cpuBefore;
         var elapsed = clock.Elapsed;

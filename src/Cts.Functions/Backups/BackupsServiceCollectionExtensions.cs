@@ -28,6 +28,9 @@ public static class BackupsServiceCollectionExtensions
             return new ArchiveStore(new BlobServiceClient(storage.ConnectionString).GetBlobContainerClient(storage.Prefix + ArchiveContainer));
         });
         services.AddSingleton<ConfigSnapshotter>();
+        // One snapshot pump per node; as a hosted service it takes the pending snapshot at shutdown.
+        services.AddSingleton<SnapshotPump>();
+        services.AddHostedService(sp => sp.GetRequiredService<SnapshotPump>());
         services.AddSingleton<ConfigImportAudit>();
         services.AddSingleton<ConfigImporter>();
         services.AddSingleton<RetentionArchiver>();

@@ -5,7 +5,10 @@ using Cts.Functions.Tests.Infrastructure;
 
 namespace Cts.Functions.Tests.Backups;
 
-/// <summary>Snapshots after config changes, export, import (dry run and real), restore, and the 409 for active engines.</summary>
+/// <summary>
+/// Snapshots after config changes, export, import (dry run and real), restore, and the 409 for active engines. A change's
+/// snapshot follows its response (<see cref="Cts.Functions.Backups.SnapshotPump"/>), so tests wait for the backup.
+/// </summary>
 public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     private const string PlainKey = "PLAINKEYabcdefghijklmnop1234";
@@ -39,18 +42,18 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
     public async Task Every_config_change_is_snapshotted_and_restore_brings_the_earlier_values_back()
     {
         Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/presets", Preset("bk", 50m))).StatusCode);
-        Assert.Single(await BackupNamesAsync());
+        await Host.NewestCoveringAsync(s => s.HasPreset("bk"), "preset bk");
         Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/connections",
             new { id = "bk1", name = "First", exchange = "paper", symbols = new[] { "BTCUSDT" }, presetId = "bk" })).StatusCode);
-        var names = await BackupNamesAsync();
-        Assert.Equal(2, names.Length);
-        var backup = names[0]; // newest first: connection and preset both in it
+        var backup = await Host.NewestCoveringAsync(s => s.HasConnection("bk1", "First") && s.HasPreset("bk", 50m), "bk1 and bk");
         Assert.Matches(@"^\d{8}T\d{9}Z-post-connections\.json$", backup);
+        Assert.Equal(2, (await BackupNamesAsync()).Length);
         var connectionVersion = (await (await Client.GetAsync("/api/connections/bk1")).JsonAsync())!["version"]!.GetValue<long>();
 
         await PutAsync("/api/presets/bk", Preset("bk", 75m));
         await PutAsync("/api/connections/bk1", new { name = "Second", exchange = "paper", symbols = new[] { "ETHUSDT" }, presetId = "bk" });
-        Assert.Equal(4, (await BackupNamesAsync()).Length);
+        var changed = await Host.NewestCoveringAsync(s => s.HasConnection("bk1", "Second") && s.HasPreset("bk", 75m), "both PUTs");
+        Assert.Matches(@"-put-(presets|connections)(-put-connections)?\.json$", changed); // the two PUTs may share one
         Assert.Equal("Second", (await (await Client.GetAsync("/api/connections/bk1")).JsonAsync())!["name"]!.GetValue<string>());
 
         var restore = await Client.PostAsync($"/api/config/backups/{backup}/restore", null);
@@ -81,10 +84,18 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
     {
         Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/connections",
             new { id = "bk-actions", name = "Actions", exchange = "paper", symbols = new[] { "BTCUSDT" } })).StatusCode);
+        await Host.NewestCoveringAsync(s => s.HasConnection("bk-actions"), "bk-actions");
         var before = await BackupNamesAsync();
         Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/api/connections/bk-actions/enable", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/api/connections/bk-actions/disable", null)).StatusCode);
-        Assert.Equal(before, await BackupNamesAsync());
+
+        // A change after the actions gets its backup; had an action asked for one too, it would be a second backup or
+        // show in this one's name (requests that share a capture share its name).
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/presets", Preset("bk-after", 50m))).StatusCode);
+        var after = await Host.NewestCoveringAsync(s => s.HasPreset("bk-after"), "preset bk-after");
+        Assert.EndsWith("Z-post-presets.json", after, StringComparison.Ordinal);
+        string[] expected = [after, .. before];
+        Assert.Equal(expected, await BackupNamesAsync());
     }
 
     [Fact]
@@ -102,6 +113,7 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
         added["name"] = "Imported";
         connections.Add(added);
         export["presets"]!.AsArray().First(p => p!["id"]!.GetValue<string>() == "ip")!["positionSizeQuote"] = 80m;
+        await Host.NewestCoveringAsync(s => s.HasConnection("keep1"), "keep1"); // no snapshot pending any more
         var backupsBefore = await BackupNamesAsync();
 
         var dry = await Client.PostJsonAsync("/api/config/import?dryRun=true", export.ToJsonString());
@@ -129,7 +141,7 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
     public async Task Import_and_restore_are_refused_with_409_naming_a_running_engine()
     {
         await Client.StartPaperEngineAsync("run1");
-        var backup = (await BackupNamesAsync()).Last(); // the oldest: right after run1 was created
+        var backup = await Host.NewestCoveringAsync(s => s.HasConnection("run1"), "run1"); // right after run1 was created
         await PutAsync("/api/connections/run1", new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" } });
         var export = (await (await Client.GetAsync("/api/config/export")).JsonAsync())!;
         export["connections"]!.AsArray().First(c => c!["id"]!.GetValue<string>() == "run1")!["name"] = "Imported";
@@ -168,7 +180,9 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
         Assert.False(string.IsNullOrEmpty(credentials["protectedApiSecret"]!.GetValue<string>()));
 
         // The backup written after the change is no different.
-        var name = (await BackupNamesAsync())[0];
+        var name = await Host.NewestCoveringAsync(s => s.HasConnection("sec1"), "sec1");
+        var stored = (await Host.AllAsync()).Single(b => b.Name == name).Snapshot!.Connections.Single(c => c.Id == "sec1");
+        Assert.DoesNotContain(PlainSecret, System.Text.Json.JsonSerializer.Serialize(stored), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/config/backups/{name}/restore?dryRun=true", null)).StatusCode);
 
         using var viewer = Host.CreateClient(Cts.Functions.Security.Roles.Viewer);

@@ -24,7 +24,8 @@ public sealed class ConfigImportAuditTests(AzuriteFixture azurite) : EngineHostT
         Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/presets", Preset("ra", 50m))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/connections",
             new { id = "ra1", name = "First", exchange = "paper", symbols = new[] { "BTCUSDT" }, presetId = "ra" })).StatusCode);
-        var backup = (await BackupNamesAsync())[0]; // newest: settings, preset and connection all in it
+        var backup = await Host.NewestCoveringAsync(s => s.Settings?.RetentionDays == 10 && s.HasPreset("ra", 50m) && s.HasConnection("ra1", "First"),
+            "settings, preset and connection");
         (await Client.PutAsJsonAsync("/api/settings", new { retentionDays = 20 })).EnsureSuccessStatusCode();
         (await Client.PutAsJsonAsync("/api/presets/ra", Preset("ra", 75m))).EnsureSuccessStatusCode();
         (await Client.PutAsJsonAsync("/api/connections/ra1",
@@ -137,12 +138,6 @@ public sealed class ConfigImportAuditTests(AzuriteFixture azurite) : EngineHostT
     private static string Action(JsonNode entry) => entry["action"]!.GetValue<string>();
 
     private static bool IsFrom(JsonNode entry, string correlationId) => entry["correlationId"]?.GetValue<string>() == correlationId;
-
-    private async Task<string[]> BackupNamesAsync()
-    {
-        var list = (await (await Client.GetAsync("/api/config/backups")).JsonAsync())!;
-        return list["items"]!.AsArray().Select(i => i!["name"]!.GetValue<string>()).ToArray();
-    }
 
     /// <summary>The audit trail through the API, newest first: one connection's, or everything.</summary>
     private async Task<List<JsonNode>> AuditAsync(string? connectionId = null)

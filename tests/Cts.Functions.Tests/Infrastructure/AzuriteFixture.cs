@@ -43,8 +43,8 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
                 $"Azurite is not installed at {_azuriteRoot}. Run `npm ci` in the repository root to install it.");
         }
 
-        TablePort = FreePort();
-        BlobPort = FreePort();
+        TablePort = Infrastructure.FreePort.Next();
+        BlobPort = Infrastructure.FreePort.Next();
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
@@ -257,20 +257,6 @@ public sealed class AzuriteFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     private string MainScript(string service) => Path.Combine(_azuriteRoot, "dist", "src", service, "main.js");
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 
     internal static string FindRepositoryRoot()
     {

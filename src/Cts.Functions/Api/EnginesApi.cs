@@ -21,14 +21,14 @@ public static class EnginesApi
     public static RouteGroupBuilder MapEnginesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/engines").WithTags("Engines");
-        api.MapGet("/", ListEngines).RequireViewer();
+        api.MapGet("/", ListEngines).Produces<EngineList>().RequireViewer();
         api.MapGet("/{connectionId}", GetEngine).RequireViewer();
         api.MapPost("/{connectionId}/{action}", RunAction).RequireOperator();
         api.MapGet("/{connectionId}/audit", GetAudit).RequireViewer();
         return api;
     }
 
-    public static async Task<Results<Ok<EngineList>, StatusCodeHttpResult, ValidationProblem>> ListEngines(
+    public static async Task<IResult> ListEngines(
         [AsParameters] EngineServices services, string? state, int? top, string? continuationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -44,14 +44,14 @@ public static class EnginesApi
         {
             return Problems.Invalid(errors);
         }
-        var (engines, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
+        var (_, documents, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
         var context = services.Http;
         context.Response.Headers.ETag = etag;
         if (context.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return TypedResults.Ok(new EngineList(engines, engines.Count, services.Time.GetUtcNow(), next));
+        return new EngineListResult(documents, services.Time.GetUtcNow(), next);
     }
 
     public static async Task<Results<Ok<EngineStatus>, NotFound<ProblemDetails>, ProblemHttpResult, ValidationProblem>> GetEngine(

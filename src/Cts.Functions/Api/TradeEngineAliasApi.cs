@@ -16,7 +16,7 @@ public static class TradeEngineAliasApi
         api.MapPost("/start", (HttpContext http, EngineService engines) => Run(http, engines, "start")).RequireOperator();
         api.MapPost("/stop", (HttpContext http, EngineService engines) => Run(http, engines, "stop")).RequireOperator();
         api.MapGet("/status-all", ([AsParameters] EngineServices services, string? state, int? top, string? continuationToken) =>
-            EnginesApi.ListEngines(services, state, top, continuationToken)).RequireViewer();
+            EnginesApi.ListEngines(services, state, top, continuationToken)).Produces<EngineList>().RequireViewer();
         api.MapGet("/status", ([AsParameters] EngineServices services, string? connectionId) =>
             connectionId is null
                 ? Task.FromResult<IResult>(Problems.Invalid(new Dictionary<string, string[]> { ["connectionId"] = ["is required"] }))

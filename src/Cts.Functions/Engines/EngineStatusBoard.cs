@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Cts.Functions.Live;
 using Cts.Functions.Storage;
 
@@ -29,21 +30,27 @@ public sealed partial class EngineStatusBoard : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly ILogger<EngineStatusBoard> _logger;
+    private readonly JsonSerializerOptions _json;
     private long _version;
     private long _membership;
     private SortedIdsSnapshot _sorted = new(-1, []);
     private volatile bool _loaded;
 
     public EngineStatusBoard(EngineEventBus bus, ConnectionStore connections, IGrainFactory grains, TimeProvider time,
-        ILogger<EngineStatusBoard> logger)
+        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<EngineStatusBoard> logger)
     {
         (_bus, _connections, _grains, _time, _logger) = (bus, connections, grains, time, logger);
+        _json = json.Value.SerializerOptions;
         bus.Observe(OnEvent);
         connections.Changed += (id, deleted) => bus.Publish(deleted ? ConnectionDeleted : ConnectionCreated, id, new ConnectionNotice(id));
     }
 
     /// <summary>One connection's line: its engine's status (null until known) and when that was current.</summary>
-    private sealed record Entry(EngineStatus? Status, DateTimeOffset At, long Version);
+    private sealed record Entry(EngineStatus? Status, DateTimeOffset At, long Version)
+    {
+        /// <summary>The status document as the API writes it: serialized once per version, on its first read.</summary>
+        public byte[]? Document { get; set; }
+    }
 
     private sealed record SortedIdsSnapshot(long Membership, string[] Ids);
 
@@ -57,6 +64,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
         await EnsureLoadedAsync(cancellationToken);
         var ids = SortedIds();
         var page = new List<EngineStatus>(Math.Min(top, ids.Length));
+        var documents = new List<byte[]>(page.Capacity);
         var tag = new StringBuilder();
         var position = afterId is null ? 0 : FirstAfter(ids, afterId);
         while (position < ids.Length && page.Count < top)
@@ -70,13 +78,14 @@ public sealed partial class EngineStatusBoard : BackgroundService
                     && (state is null || string.Equals(status.State, state, StringComparison.OrdinalIgnoreCase)))
                 {
                     page.Add(status);
+                    documents.Add(entry.Document ??= JsonSerializer.SerializeToUtf8Bytes(status, _json));
                     tag.Append(id).Append(':').Append(entry.Version).Append(';');
                 }
             }
         }
         var next = position < ids.Length ? ids[position - 1] : null;
         tag.Append("next:").Append(next);
-        return new BoardPage(page, next, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag.ToString())))[..32]}\"");
+        return new BoardPage(page, documents, next, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag.ToString())))[..32]}\"");
     }
 
     /// <summary>The listed ids in ordinal order, sorted again only after the membership changed.</summary>
@@ -241,5 +250,8 @@ public sealed partial class EngineStatusBoard : BackgroundService
     private partial void LogReconcileFailed(Exception exception);
 }
 
-/// <summary>A page of the status board: the statuses, the id to continue after, and an entity tag of the page.</summary>
-public sealed record BoardPage(IReadOnlyList<EngineStatus> Engines, string? Next, string ETag);
+/// <summary>
+/// A page of the status board: the statuses, the same as JSON documents (written as they are, not serialized per
+/// request), the id to continue after, and an entity tag of the page.
+/// </summary>
+public sealed record BoardPage(IReadOnlyList<EngineStatus> Engines, IReadOnlyList<byte[]> Documents, string? Next, string ETag);

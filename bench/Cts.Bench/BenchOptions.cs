@@ -20,7 +20,10 @@ public sealed record BenchOptions
     /// <summary>The first starts of a fresh host compile their code paths; they are run, not measured.</summary>
     public const int WarmUpStarts = 5;
     public int LoadedStarts { get; init; } = 30;
-    public int StatusAllRepeats { get; init; } = 20;
+    public int StatusAllRepeats { get; init; } = 50;
+
+    /// <summary>The pause before each status-all listing: at least the engines' health interval, so each listing finds every document changed.</summary>
+    public TimeSpan StatusAllSpacing { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan RawWriteDuration { get; init; } = TimeSpan.FromSeconds(5);
     public int RawWriteConcurrency { get; init; } = 32;
 
@@ -56,7 +59,7 @@ public sealed record BenchOptions
         var options = quick
             ? new BenchOptions
             {
-                Quick = true, Engines = 500, Window = TimeSpan.FromSeconds(10), IdleStarts = 50, LoadedStarts = 10, StatusAllRepeats = 10,
+                Quick = true, Engines = 500, Window = TimeSpan.FromSeconds(10), IdleStarts = 50, LoadedStarts = 10, StatusAllRepeats = 10, StatusAllSpacing = TimeSpan.FromSeconds(0.3),
                 RawWriteDuration = TimeSpan.FromSeconds(2), RecoveryDeadline = TimeSpan.FromSeconds(60),
             }
             : new BenchOptions();

@@ -104,10 +104,13 @@ try
     report.Add(new Row($"single start with {running:N0} running, p50 / p95 / p99", loadedStarts.ToString()));
     report.Add(new Row($"single stop with {running:N0} running, p50 / p95 / p99", Percentiles.Of(loadedStops).ToString()));
 
-    Step($"status-all of {options.Engines:N0} engines (pages of {CtsApi.MaxTop}), {options.StatusAllRepeats} times");
+    // Listings a second apart, like operators' pages polling: every running engine's health has changed since the
+    // last one, so none is served from the board's ready documents of the listing before.
+    Step($"status-all of {options.Engines:N0} engines (pages of {CtsApi.MaxTop}), {options.StatusAllRepeats} times, {options.StatusAllSpacing.TotalSeconds:0.#} s apart");
     var listings = new List<double>();
     for (var i = 0; i < options.StatusAllRepeats; i++)
     {
+        await Task.Delay(options.StatusAllSpacing);
         var clock = Stopwatch.StartNew();
         var count = (await api.ListAllAsync()).Count;
         listings.Add(clock.Elapsed.TotalMilliseconds);
@@ -117,7 +120,8 @@ try
         }
     }
     var statusAll = Percentiles.Of(listings);
-    report.Add(new Row("status-all, whole listing, p50 / p95 / p99", statusAll.ToString(), "p99 < 250 ms", statusAll.P99 < 250));
+    report.Add(new Row($"status-all, whole listing ({options.StatusAllRepeats}, {options.StatusAllSpacing.TotalSeconds:0.#} s apart), p50 / p95 / p99",
+        statusAll.ToString(), "p99 < 250 ms", statusAll.P99 < 250));
 
     Step($"recovery: kill -9 the host (pid {host.Pid}) with {options.Engines:N0} running, relaunch, wait for all Running and cycling");
     var recovery = await Recovery.MeasureAsync(host, http, api, options.Engines, options.RecoveryDeadline);

@@ -44,7 +44,7 @@ public static class EnginesApi
         {
             return Problems.Invalid(errors);
         }
-        var (_, documents, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
+        var (documents, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
         var context = services.Http;
         context.Response.Headers.ETag = etag;
         if (context.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))

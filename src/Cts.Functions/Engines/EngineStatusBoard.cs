@@ -45,12 +45,20 @@ public sealed partial class EngineStatusBoard : BackgroundService
         connections.Changed += (id, deleted) => bus.Publish(deleted ? ConnectionDeleted : ConnectionCreated, id, new ConnectionNotice(id));
     }
 
-    /// <summary>One connection's line: its engine's status (null until known) and when that was current.</summary>
-    private sealed record Entry(EngineStatus? Status, DateTimeOffset At, long Version)
+    /// <summary>
+    /// One connection's line: its engine's state and status document as the API writes it (both null until known),
+    /// and when that was current. The document is kept as JSON, serialized once when the status arrives: a listing
+    /// copies bytes, and the board holds one reference-free array per engine rather than a graph of objects.
+    /// </summary>
+    private sealed record Entry(string? State, byte[]? Document, DateTimeOffset At, long Version)
     {
-        /// <summary>The status document as the API writes it: serialized once per version, on its first read.</summary>
-        public byte[]? Document { get; set; }
+        public bool Known => Document is not null;
     }
+
+    private Entry Known(EngineStatus status, DateTimeOffset at) =>
+        new(status.State, JsonSerializer.SerializeToUtf8Bytes(status, _json), at, Interlocked.Increment(ref _version));
+
+    private Entry Unknown(DateTimeOffset at) => new(null, null, at, Interlocked.Increment(ref _version));
 
     private sealed record SortedIdsSnapshot(long Membership, string[] Ids);
 
@@ -63,29 +71,27 @@ public sealed partial class EngineStatusBoard : BackgroundService
     {
         await EnsureLoadedAsync(cancellationToken);
         var ids = SortedIds();
-        var page = new List<EngineStatus>(Math.Min(top, ids.Length));
-        var documents = new List<byte[]>(page.Capacity);
+        var documents = new List<byte[]>(Math.Min(top, ids.Length));
         var tag = new StringBuilder();
         var position = afterId is null ? 0 : FirstAfter(ids, afterId);
-        while (position < ids.Length && page.Count < top)
+        while (position < ids.Length && documents.Count < top)
         {
-            var chunk = ids.Skip(position).Take(top - page.Count).ToList();
+            var chunk = ids.Skip(position).Take(top - documents.Count).ToList();
             position += chunk.Count;
-            await ResolveAsync(chunk.Where(id => _entries.TryGetValue(id, out var e) && e.Status is null), cancellationToken);
+            await ResolveAsync(chunk.Where(id => _entries.TryGetValue(id, out var e) && !e.Known), cancellationToken);
             foreach (var id in chunk)
             {
-                if (_entries.TryGetValue(id, out var entry) && entry.Status is { } status
-                    && (state is null || string.Equals(status.State, state, StringComparison.OrdinalIgnoreCase)))
+                if (_entries.TryGetValue(id, out var entry) && entry.Document is { } document
+                    && (state is null || string.Equals(entry.State, state, StringComparison.OrdinalIgnoreCase)))
                 {
-                    page.Add(status);
-                    documents.Add(entry.Document ??= JsonSerializer.SerializeToUtf8Bytes(status, _json));
+                    documents.Add(document);
                     tag.Append(id).Append(':').Append(entry.Version).Append(';');
                 }
             }
         }
         var next = position < ids.Length ? ids[position - 1] : null;
         tag.Append("next:").Append(next);
-        return new BoardPage(page, documents, next, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag.ToString())))[..32]}\"");
+        return new BoardPage(documents, next, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag.ToString())))[..32]}\"");
     }
 
     /// <summary>The listed ids in ordinal order, sorted again only after the membership changed.</summary>
@@ -151,7 +157,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
                 Upsert(e.ConnectionId, status, e.At);
                 break;
             case ConnectionCreated:
-                if (_entries.TryAdd(e.ConnectionId, new Entry(null, e.At, Interlocked.Increment(ref _version))))
+                if (_entries.TryAdd(e.ConnectionId, Unknown(e.At)))
                 {
                     MembershipChanged();
                 }
@@ -171,13 +177,15 @@ public sealed partial class EngineStatusBoard : BackgroundService
     /// </summary>
     private void Upsert(string id, EngineStatus status, DateTimeOffset at)
     {
+        Entry? updated = null;
         while (_entries.TryGetValue(id, out var existing))
         {
-            if (existing.Status is not null && existing.At > at)
+            if (existing.Known && existing.At > at)
             {
                 return; // a late event from the node that hosted the engine before
             }
-            if (_entries.TryUpdate(id, new Entry(status, at, Interlocked.Increment(ref _version)), existing))
+            updated ??= Known(status, at);
+            if (_entries.TryUpdate(id, updated, existing))
             {
                 return;
             }
@@ -214,7 +222,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
             var stored = (await _connections.ListAllAsync(cancellationToken)).Select(c => c.Value.Id).ToHashSet(StringComparer.Ordinal);
             foreach (var id in stored)
             {
-                if (_entries.TryAdd(id, new Entry(null, startedAt, Interlocked.Increment(ref _version))))
+                if (_entries.TryAdd(id, Unknown(startedAt)))
                 {
                     MembershipChanged();
                 }
@@ -240,9 +248,9 @@ public sealed partial class EngineStatusBoard : BackgroundService
             {
                 var status = await _grains.GetGrain<IEngineGrain>(id).GetStatus();
                 // Only fill a line still waiting: an event that came meanwhile is at least as new.
-                if (_entries.TryGetValue(id, out var entry) && entry.Status is null)
+                if (_entries.TryGetValue(id, out var entry) && !entry.Known)
                 {
-                    _entries.TryUpdate(id, new Entry(status, _time.GetUtcNow(), Interlocked.Increment(ref _version)), entry);
+                    _entries.TryUpdate(id, Known(status, _time.GetUtcNow()), entry);
                 }
             });
 
@@ -251,7 +259,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
 }
 
 /// <summary>
-/// A page of the status board: the statuses, the same as JSON documents (written as they are, not serialized per
-/// request), the id to continue after, and an entity tag of the page.
+/// A page of the status board: the status documents as JSON (written as they are, not serialized per request), the
+/// id to continue after, and an entity tag of the page.
 /// </summary>
-public sealed record BoardPage(IReadOnlyList<EngineStatus> Engines, IReadOnlyList<byte[]> Documents, string? Next, string ETag);
+public sealed record BoardPage(IReadOnlyList<byte[]> Documents, string? Next, string ETag);

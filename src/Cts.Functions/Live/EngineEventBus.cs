@@ -56,28 +56,33 @@ public sealed class EngineEventBus(TimeProvider time)
 
     private void Append(RelayedEvent relayed)
     {
+        EngineEvent item;
+        Action<EngineEvent>? observers;
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var item = new EngineEvent(++_nextId, relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
+            item = new EngineEvent(++_nextId, relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
             if (relayed.Type != HealthType)
             {
                 _recent.AddLast(item);
             }
-            _observers?.Invoke(item);
             while (_recent.Count > MaxKept || (_recent.First is { } first && now - first.Value.At > Window))
             {
                 _recent.RemoveFirst();
             }
-            foreach (var subscriber in _subscribers.ToList())
+            for (var i = _subscribers.Count - 1; i >= 0; i--)
             {
-                if (!subscriber.Writer.TryWrite(item))
+                if (!_subscribers[i].Writer.TryWrite(item))
                 {
-                    subscriber.Writer.TryComplete();
-                    _subscribers.Remove(subscriber);
+                    _subscribers[i].Writer.TryComplete();
+                    _subscribers.RemoveAt(i);
                 }
             }
+            observers = _observers;
         }
+        // Outside the lock: an observer's work (the status board serializes the status) never holds up other
+        // publishers. One engine publishes from one grain turn at a time, so its own events still arrive in order.
+        observers?.Invoke(item);
     }
 
     /// <summary>Events after <paramref name="lastEventId"/> still in the window, then every new one, in order.</summary>

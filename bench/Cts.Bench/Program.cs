@@ -133,8 +133,8 @@ try
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine($"benchmark failed: {e.Message}{Environment.NewLine}--- host output (tail) ---{Environment.NewLine}{host.OutputTail}");
-    report.Note($"The run stopped early: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+    Console.Error.WriteLine($"benchmark failed: {e.Message}{Environment.NewLine}--- host ({host.Condition}) output (tail) ---{Environment.NewLine}{host.OutputTail}");
+    report.Note($"The run stopped early: {e.GetType().Name}: {e.Message.Split('\n')[0]} (host {host.Condition}).");
     Environment.ExitCode = 1;
 }
 finally

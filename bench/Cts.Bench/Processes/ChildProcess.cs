@@ -20,6 +20,11 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>"running", or how it ended: the exit code (128 + n for a signal n) and when.</summary>
+    public string Condition => _process.HasExited
+        ? $"exited with code {_process.ExitCode} at {_process.ExitTime.ToUniversalTime():HH:mm:ss} UTC"
+        : "running";
+
     public string OutputTail => string.Join(Environment.NewLine, _output);
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory,

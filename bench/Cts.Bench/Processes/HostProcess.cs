@@ -45,6 +45,9 @@ public sealed class HostProcess : IDisposable
 
     public string OutputTail => _process?.OutputTail ?? "";
 
+    /// <summary>Whether the host is still running, or how it ended (for a run that stopped early).</summary>
+    public string Condition => _process?.Condition ?? "not started";
+
     /// <summary><c>dotnet build src/Cts.Functions -c Release</c>; returns the built dll.</summary>
     public static async Task<string> BuildAsync(string repositoryRoot)
     {

@@ -28,14 +28,22 @@ public sealed class CtsTables
 
     public TableServiceClient Service => _service;
 
+    /// <summary>At most this many connections to the storage endpoint: when it slows, requests wait here instead of opening more.</summary>
+    public const int MaxConnections = 64;
+
     /// <summary>
     /// Storage calls retry transient faults with exponential backoff (the SDK's retry policy, one place for all
     /// tables), kept short so an outage is noticed in seconds rather than stalling an engine's turn. Every write is
-    /// counted (<see cref="StorageWriteCounter"/>) by its table's name without <paramref name="prefix"/>.
+    /// counted (<see cref="StorageWriteCounter"/>) by its table's name without <paramref name="prefix"/>. Connections
+    /// are bounded (<see cref="MaxConnections"/>): with thousands of engines, a storage endpoint that stalls for a
+    /// moment would otherwise be hit by hundreds of new connections at once and stall longer.
     /// </summary>
     public static TableClientOptions ClientOptions(string prefix)
     {
-        var options = new TableClientOptions();
+        var options = new TableClientOptions
+        {
+            Transport = new Azure.Core.Pipeline.HttpClientTransport(new SocketsHttpHandler { MaxConnectionsPerServer = MaxConnections }),
+        };
         options.AddPolicy(new StorageWriteCounter(prefix), HttpPipelinePosition.PerCall);
         options.Retry.Mode = Azure.Core.RetryMode.Exponential;
         options.Retry.MaxRetries = 3;

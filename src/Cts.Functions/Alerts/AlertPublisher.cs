@@ -15,7 +15,7 @@ public sealed partial class AlertPublisher(
     public async Task RaiseAsync(Alert alert)
     {
         LogAlert(alert.ConnectionId, alert.Kind, alert.Message);
-        events.Publish("alert", alert.ConnectionId, alert);
+        events.Publish(Live.EngineEventTypes.Alert, alert.ConnectionId, alert);
         var url = configuration["Alerts:WebhookUrl"];
         if (string.IsNullOrWhiteSpace(url))
         {

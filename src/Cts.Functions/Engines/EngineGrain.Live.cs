@@ -11,7 +11,7 @@ public sealed partial class EngineGrain
     private EngineRun Attach(EngineRun run)
     {
         run.Context.Trader.Book.PositionSettled += position =>
-            events.Publish(position.IsOpen ? "position-opened" : "position-closed", ConnectionId, PositionView.From(position));
+            events.Publish(position.IsOpen ? EngineEventTypes.PositionOpened : EngineEventTypes.PositionClosed, ConnectionId, PositionView.From(position));
         return run;
     }
 
@@ -27,6 +27,6 @@ public sealed partial class EngineGrain
     private void PublishStatus()
     {
         _lastHealthEvent = time.GetUtcNow();
-        events.Publish("engine-health", ConnectionId, BuildStatus());
+        events.Publish(EngineEventTypes.Health, ConnectionId, BuildStatus());
     }
 }

@@ -5,6 +5,7 @@ using Cts.Domain.Exchanges;
 using Cts.Domain.Processors;
 using Cts.Domain.Trading;
 using Cts.Functions.Alerts;
+using Cts.Functions.Live;
 using Cts.Functions.Storage;
 using Microsoft.Extensions.Options;
 
@@ -432,7 +433,7 @@ public sealed partial class EngineGrain(
             {
                 await PersistAsync(announce: false);
             }
-            events.Publish("engine-state", ConnectionId, BuildStatus());
+            events.Publish(EngineEventTypes.State, ConnectionId, BuildStatus());
         }
         catch
         {

@@ -18,14 +18,11 @@ namespace Cts.Functions.Engines;
 /// </summary>
 public sealed partial class EngineStatusBoard : BackgroundService
 {
-    public const string ConnectionCreated = "connection-created";
-    public const string ConnectionDeleted = "connection-deleted";
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(30);
     private const int Parallelism = 64;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loadGate = new(1, 1);
-    private readonly EngineEventBus _bus;
     private readonly ConnectionStore _connections;
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
@@ -39,10 +36,10 @@ public sealed partial class EngineStatusBoard : BackgroundService
     public EngineStatusBoard(EngineEventBus bus, ConnectionStore connections, IGrainFactory grains, TimeProvider time,
         Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<EngineStatusBoard> logger)
     {
-        (_bus, _connections, _grains, _time, _logger) = (bus, connections, grains, time, logger);
+        (_connections, _grains, _time, _logger) = (connections, grains, time, logger);
         _json = json.Value.SerializerOptions;
         bus.Observe(OnEvent);
-        connections.Changed += (id, deleted) => bus.Publish(deleted ? ConnectionDeleted : ConnectionCreated, id, new ConnectionNotice(id));
+        connections.Changed += (id, deleted) => bus.Publish(deleted ? EngineEventTypes.ConnectionDeleted : EngineEventTypes.ConnectionCreated, id, new ConnectionNotice(id));
     }
 
     /// <summary>
@@ -153,16 +150,16 @@ public sealed partial class EngineStatusBoard : BackgroundService
     {
         switch (e.Type)
         {
-            case "engine-state" or "engine-health" when e.Data is EngineStatus status:
+            case EngineEventTypes.State or EngineEventTypes.Health when e.Data is EngineStatus status:
                 Upsert(e.ConnectionId, status, e.At);
                 break;
-            case ConnectionCreated:
+            case EngineEventTypes.ConnectionCreated:
                 if (_entries.TryAdd(e.ConnectionId, Unknown(e.At)))
                 {
                     MembershipChanged();
                 }
                 break;
-            case ConnectionDeleted:
+            case EngineEventTypes.ConnectionDeleted:
                 if (_entries.TryRemove(e.ConnectionId, out _))
                 {
                     MembershipChanged();

@@ -15,7 +15,6 @@ public sealed class EngineEventBus(TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
     private const int MaxKept = 20_000;
-    private const string HealthType = "engine-health";
     private const int SubscriberCapacity = 2_000;
 
     private readonly Lock _gate = new();
@@ -62,7 +61,7 @@ public sealed class EngineEventBus(TimeProvider time)
         {
             var now = time.GetUtcNow();
             item = new EngineEvent(++_nextId, relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
-            if (relayed.Type != HealthType)
+            if (relayed.Type != EngineEventTypes.Health)
             {
                 _recent.AddLast(item);
             }

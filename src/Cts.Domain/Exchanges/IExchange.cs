@@ -14,6 +14,25 @@ public interface IExchange
     /// <summary>Checks that the venue answers and accepts the credentials. Throws <see cref="ExchangeException"/> when not.</summary>
     Task CheckAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Probes the venue for <c>POST /api/connections/{id}/test</c>: latency, clock skew, permissions and the rules of
+    /// <paramref name="symbols"/>. A venue that refuses the credentials answers <c>Ok = false</c> with the reason; only a
+    /// venue that cannot be reached throws <see cref="ExchangeException"/>. Venues with more to say (binance) override it.
+    /// </summary>
+    async Task<ExchangeProbe> ProbeAsync(IReadOnlyList<string> symbols, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            await CheckAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ExchangeException e) when (e.Kind == ExchangeFaultKind.CredentialsRejected)
+        {
+            return new ExchangeProbe(false, time.GetElapsedTime(started).TotalMilliseconds, null, null, [], e.Message);
+        }
+        return new ExchangeProbe(true, time.GetElapsedTime(started).TotalMilliseconds, 0, true, [], null);
+    }
+
     /// <summary>The current best bid and ask of <paramref name="symbol"/>.</summary>
     Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken);
 

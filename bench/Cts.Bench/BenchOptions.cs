@@ -3,13 +3,35 @@ using System.Globalization;
 namespace Cts.Bench;
 
 /// <summary>
-/// What one run measures and how long it looks. <c>--quick</c> is the developer's check before a performance-relevant
-/// commit (N = 500, short windows, under a minute once built); the default is the issue #7 run (N = 10,000).
+/// What one invocation measures. The default is one 10,000-engine run; <c>--all</c> is the issue #14 invocation that
+/// writes bench/results/latest.md (three runs, the soak, the growth series and the peer); <c>--quick</c> is the
+/// developer's check before a performance-relevant commit (N = 500, short windows, under a minute once built).
 /// </summary>
 public sealed record BenchOptions
 {
     public int Engines { get; init; } = 10_000;
     public bool Quick { get; init; }
+
+    /// <summary>How many times the N-engine measurement is repeated (median and worst reported).</summary>
+    public int Runs { get; init; } = 1;
+
+    /// <summary>The soak's length, or null for no soak.</summary>
+    public TimeSpan? Soak { get; init; }
+
+    /// <summary>The engine counts of the growth series, or null for none.</summary>
+    public IReadOnlyList<int>? Growth { get; init; }
+
+    public TimeSpan GrowthWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The peer to compare with (only <c>durabletask</c>), or null.</summary>
+    public string? Peer { get; init; }
+
+    public IReadOnlyList<int> PeerEngines { get; init; } = [100, 500, 2000];
+
+    public TimeSpan PeerWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Whether the N-engine measurement runs at all (it does unless only other scenarios were asked for).</summary>
+    public bool MeasureEngines { get; init; } = true;
 
     /// <summary>The steady-state window for cycle lag, CPU and storage writes. At least the health flush period (30 s) in a full run.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
@@ -32,25 +54,58 @@ public sealed record BenchOptions
 
     public TimeSpan RecoveryDeadline { get; init; } = TimeSpan.FromMinutes(5);
 
-    public const string Usage = "usage: Cts.Bench [--engines N] [--quick] [--window seconds]";
+    /// <summary>The arguments as given, for the report's first line.</summary>
+    public string Command { get; init; } = "";
+
+    public const string Usage = "usage: Cts.Bench [--engines N] [--window seconds] [--runs K] [--soak 10m|seconds] [--growth N,N,…] "
+        + "[--peer durabletask [--peer-engines N,N,…]] [--only-scenarios] [--all] [--quick]";
 
     public static BenchOptions Parse(string[] args)
     {
-        int? engines = null;
+        int? engines = null, runs = null;
         double? window = null;
-        var quick = false;
+        TimeSpan? soak = null;
+        List<int>? growth = null, peerEngines = null;
+        string? peer = null;
+        bool quick = false, all = false, onlyScenarios = false;
         for (var i = 0; i < args.Length; i++)
         {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
             switch (args[i])
             {
                 case "--quick":
                     quick = true;
                     break;
-                case "--engines" when i + 1 < args.Length:
-                    engines = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                case "--all":
+                    all = true;
                     break;
-                case "--window" when i + 1 < args.Length:
-                    window = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                case "--only-scenarios":
+                    onlyScenarios = true;
+                    break;
+                case "--engines":
+                    engines = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--window":
+                    window = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--runs":
+                    runs = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--soak":
+                    soak = Duration(Next());
+                    break;
+                case "--growth":
+                    growth = Counts(Next());
+                    break;
+                case "--peer":
+                    peer = Next();
+                    if (peer != "durabletask")
+                    {
+                        throw new ArgumentException($"unknown peer '{peer}'; the peer is 'durabletask'. {Usage}");
+                    }
+                    break;
+                case "--peer-engines":
+                    peerEngines = Counts(Next());
                     break;
                 default:
                     throw new ArgumentException($"unknown argument '{args[i]}'. {Usage}");
@@ -60,18 +115,44 @@ public sealed record BenchOptions
             ? new BenchOptions
             {
                 Quick = true, Engines = 500, Window = TimeSpan.FromSeconds(10), IdleStarts = 50, LoadedStarts = 10, StatusAllRepeats = 10, StatusAllSpacing = TimeSpan.FromSeconds(0.3),
-                RawWriteDuration = TimeSpan.FromSeconds(2), RecoveryDeadline = TimeSpan.FromSeconds(60),
+                RawWriteDuration = TimeSpan.FromSeconds(2), RecoveryDeadline = TimeSpan.FromSeconds(60), GrowthWindow = TimeSpan.FromSeconds(10),
+                PeerWindow = TimeSpan.FromSeconds(20), PeerEngines = [50, 100],
             }
             : new BenchOptions();
+        if (all)
+        {
+            runs ??= 3;
+            soak ??= TimeSpan.FromMinutes(quick ? 2 : 10);
+            growth ??= quick ? [200, 500] : [1000, 5000, 10000, 20000];
+            peer ??= "durabletask";
+        }
         options = options with
         {
             Engines = engines ?? options.Engines,
             Window = window is { } w ? TimeSpan.FromSeconds(w) : options.Window,
+            Runs = runs ?? 1,
+            Soak = soak,
+            Growth = growth,
+            Peer = peer,
+            PeerEngines = peerEngines ?? options.PeerEngines,
+            MeasureEngines = !onlyScenarios,
+            Command = string.Join(' ', args),
         };
-        if (options.Engines < options.IdleStarts + WarmUpStarts || options.Window <= TimeSpan.Zero)
+        if (options.Engines < options.IdleStarts + WarmUpStarts || options.Window <= TimeSpan.Zero || options.Runs < 1)
         {
-            throw new ArgumentException($"--engines must be at least {options.IdleStarts + WarmUpStarts} and --window positive. {Usage}");
+            throw new ArgumentException($"--engines must be at least {options.IdleStarts + WarmUpStarts}, --window positive and --runs at least 1. {Usage}");
         }
         return options;
     }
+
+    /// <summary>"10m", "90s" or plain seconds.</summary>
+    private static TimeSpan Duration(string text) => text switch
+    {
+        _ when text.EndsWith('m') => TimeSpan.FromMinutes(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+        _ when text.EndsWith('s') => TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture)),
+        _ => TimeSpan.FromSeconds(double.Parse(text, CultureInfo.InvariantCulture)),
+    };
+
+    private static List<int> Counts(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
 }

@@ -4,58 +4,65 @@ using System.Text;
 
 namespace Cts.Bench;
 
-/// <summary>One line of the results table: a figure, its value, the issue #7 target and whether it is met (null: no target).</summary>
-public sealed record Row(string Figure, string Value, string Target = "—", bool? Met = null);
-
-/// <summary>The results as markdown: run conditions, the table, and notes that explain the bounds.</summary>
-public sealed class Report(BenchOptions options)
+/// <summary>The results as markdown: the command and run conditions, then one section per scenario with its table and notes.</summary>
+public sealed class Report(string command)
 {
-    private readonly List<Row> _rows = [];
-    private readonly List<string> _notes = [];
+    private readonly StringBuilder _sections = new();
 
-    public void Add(Row row)
-    {
-        _rows.Add(row);
-        Console.WriteLine($"  {row.Figure}: {row.Value}{(row.Met is { } met ? met ? "  (target met)" : $"  (target {row.Target} NOT met)" : "")}");
-    }
+    /// <summary>A table of figures with a target column (the 10,000-engine runs, the soak).</summary>
+    public void AddFigures(string title, string intro, IEnumerable<(string Figure, string Value, string Target, bool? Met)> rows, IEnumerable<string> notes) =>
+        AddTable(title, intro, ["figure", "value", "target (issue #14)", "met?"],
+            rows.Select(r => new[] { r.Figure, r.Value, r.Target, r.Met switch { true => "yes", false => "**no**", null => "—" } }), notes);
 
-    public void Note(string note)
+    public void AddTable(string title, string intro, IReadOnlyList<string> header, IEnumerable<string[]> rows, IEnumerable<string> notes)
     {
-        _notes.Add(note);
-        Console.WriteLine($"  note: {note}");
-    }
-
-    public string ToMarkdown(string commit)
-    {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# CTS benchmark — {options.Engines:N0} engines{(options.Quick ? " (quick mode)" : "")}");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"`dotnet run -c Release --project bench/Cts.Bench -- {(options.Quick ? "--quick" : $"--engines {options.Engines}")}` "
-            + $"at commit `{commit}`, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
-        text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine()}. Host and Azurite (table + blob) on the same machine, host in Release, "
-            + $"steady-state window {options.Window.TotalSeconds:0} s.");
-        if (options.Engines != 10_000)
+        _sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}");
+        _sections.AppendLine();
+        if (intro.Length > 0)
         {
-            text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"The targets are for 10,000 engines; this run has {options.Engines:N0}, so \"met\" says little about them.");
+            _sections.AppendLine(intro);
+            _sections.AppendLine();
         }
-        text.AppendLine();
-        text.AppendLine("| figure | value | target (issue #7) | met? |");
-        text.AppendLine("|---|---|---|---|");
-        foreach (var row in _rows)
+        _sections.AppendLine("| " + string.Join(" | ", header) + " |");
+        _sections.AppendLine("|" + string.Concat(header.Select(_ => "---|")));
+        foreach (var row in rows)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Figure} | {row.Value} | {row.Target} | {row.Met switch { true => "yes", false => "**no**", null => "—" }} |");
+            _sections.AppendLine("| " + string.Join(" | ", row) + " |");
         }
-        if (_notes.Count > 0)
+        var kept = notes.ToList();
+        if (kept.Count > 0)
         {
-            text.AppendLine();
-            foreach (var note in _notes)
+            _sections.AppendLine();
+            foreach (var note in kept)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
+                _sections.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
             }
         }
+        _sections.AppendLine();
+    }
+
+    public void AddText(string title, string text)
+    {
+        _sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}");
+        _sections.AppendLine();
+        _sections.AppendLine(text);
+        _sections.AppendLine();
+    }
+
+    public string ToMarkdown(string commit, TimeSpan took)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# CTS benchmark");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"`dotnet run -c Release --project bench/Cts.Bench -- {command}` at commit `{commit}`, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, "
+            + $"{took.TotalMinutes:0} min after the build.");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine()}. Host, Azurite (table + blob; + queue for the peer) and the bench on the same "
+            + $"machine, host in Release. This machine's speed varies by up to half from run to run: storage-bound figures are given as ratios to what "
+            + $"Azurite did in the same run.");
+        text.AppendLine();
+        text.Append(_sections.ToString());
         return text.ToString();
     }
 
@@ -67,7 +74,8 @@ public sealed class Report(BenchOptions options)
         var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         var gib = long.Parse(memKb, CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+        var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Environment.ProcessorCount} cores ({model}), {gib:0.0} GiB RAM, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+            $"{Environment.ProcessorCount} cores ({model}), {gib:0.0} GiB RAM, load average {load} at the end, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
     }
 }

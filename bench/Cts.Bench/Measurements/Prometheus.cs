@@ -26,6 +26,9 @@ public sealed partial class Prometheus(IReadOnlyList<Prometheus.Sample> samples)
     /// <summary>The sum of every series of <paramref name="name"/> whose labels include <paramref name="where"/>.</summary>
     public double Sum(string name, params (string Label, string Value)[] where) => Matching(name, where).Sum(s => s.Value);
 
+    /// <summary>Whether any series of <paramref name="name"/> was scraped.</summary>
+    public bool Has(string name) => samples.Any(s => s.Name == name);
+
     /// <summary>Sums by the value of <paramref name="label"/>.</summary>
     public Dictionary<string, double> SumBy(string name, string label) => samples
         .Where(s => s.Name == name && s.Labels.ContainsKey(label))

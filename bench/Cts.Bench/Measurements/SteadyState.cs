@@ -6,7 +6,8 @@ namespace Cts.Bench.Measurements;
 /// <summary>
 /// N engines running, measured over one window between two scrapes of <c>/metrics</c>: cycle lag per processor (from
 /// <c>cts_cycle_lag_milliseconds</c>), cycles run, storage writes (<c>cts_storage_writes_total</c>), and the host's
-/// CPU (from <c>/proc/{pid}/stat</c>) and resident memory (sampled every second, the peak).
+/// CPU (from <c>/proc/{pid}/stat</c>), resident memory (sampled every second, the peak), and its allocation rate and
+/// time in GC (<see cref="RuntimeCounters"/>; null when the host does not export them).
 /// </summary>
 public static class SteadyState
 {
@@ -19,7 +20,15 @@ public static class SteadyState
         double CpuCores,
         long PeakRssBytes,
         double Writes,
-        IReadOnlyDictionary<string, double> WritesByTable);
+        IReadOnlyDictionary<string, double> WritesByTable,
+        RuntimeCounters? Runtime)
+    {
+        /// <summary>The worst p99 of the three processors' cycle lag (NaN when one has no samples or overflowed).</summary>
+        public double WorstLagP99 => Lag.Values.Any(l => l.Count == 0 || l.Overflow) ? double.NaN : Lag.Values.Max(l => l.P99);
+
+        /// <summary>Cycles per second of all processors together.</summary>
+        public double TotalCyclesPerSecond => CyclesPerSecond.Values.Sum();
+    }
 
     public static async Task<Result> MeasureAsync(CtsApi api, int hostPid, TimeSpan window)
     {
@@ -45,6 +54,7 @@ public static class SteadyState
             .ToDictionary(t => t.Key, t => t.Value - tablesBefore.GetValueOrDefault(t.Key))
             .Where(t => t.Value > 0)
             .ToDictionary();
-        return new Result(elapsed, lag, cycles, cpu / elapsed, peakRss, byTable.Values.Sum(), byTable);
+        var runtime = RuntimeCounters.Exported(after) ? RuntimeCounters.Between(before, after, elapsed) : null;
+        return new Result(elapsed, lag, cycles, cpu / elapsed, peakRss, byTable.Values.Sum(), byTable, runtime);
     }
 }

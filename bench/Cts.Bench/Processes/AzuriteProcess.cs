@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Cts.Bench.Processes;
 
 /// <summary>
-/// Azurite's table and blob services (the repository's pinned npm install) on free ports of 127.0.0.1, with a fresh
-/// data folder that is deleted afterwards, so every run starts from empty storage.
+/// Azurite's table and blob services (and the queue service, for the Durable Task peer) from the repository's pinned npm
+/// install, on free ports of 127.0.0.1, with a fresh data folder that is deleted afterwards, so every run starts from
+/// empty storage.
 /// </summary>
 public sealed class AzuriteProcess : IDisposable
 {
@@ -14,24 +15,28 @@ public sealed class AzuriteProcess : IDisposable
     private readonly string _location;
     private readonly List<ChildProcess> _services = [];
 
-    private AzuriteProcess(string location, int tablePort, int blobPort)
+    private AzuriteProcess(string location, int tablePort, int blobPort, int? queuePort)
     {
         _location = location;
         TablePort = tablePort;
         BlobPort = blobPort;
+        QueuePort = queuePort;
     }
 
     public int TablePort { get; }
 
     public int BlobPort { get; }
 
+    public int? QueuePort { get; }
+
     public IEnumerable<int> Pids => _services.Select(s => s.Pid);
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};"
-        + $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;";
+        + $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;"
+        + (QueuePort is { } queue ? $"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" : "");
 
-    public static async Task<AzuriteProcess> StartAsync(string repositoryRoot)
+    public static async Task<AzuriteProcess> StartAsync(string repositoryRoot, bool withQueue = false)
     {
         var azurite = Path.Combine(repositoryRoot, "node_modules", "azurite", "dist", "src");
         if (!Directory.Exists(azurite))
@@ -39,10 +44,15 @@ public sealed class AzuriteProcess : IDisposable
             throw new InvalidOperationException($"Azurite is not installed in {repositoryRoot}/node_modules; run `npm ci` there first.");
         }
         var location = Path.Combine(Path.GetTempPath(), "cts-bench-azurite-" + Guid.NewGuid().ToString("N"));
-        var instance = new AzuriteProcess(location, ChildProcess.FreePort(), ChildProcess.FreePort());
+        var instance = new AzuriteProcess(location, ChildProcess.FreePort(), ChildProcess.FreePort(), withQueue ? ChildProcess.FreePort() : null);
         try
         {
-            foreach (var (service, port) in new[] { ("table", instance.TablePort), ("blob", instance.BlobPort) })
+            var services = new List<(string, int)> { ("table", instance.TablePort), ("blob", instance.BlobPort) };
+            if (instance.QueuePort is { } queuePort)
+            {
+                services.Add(("queue", queuePort));
+            }
+            foreach (var (service, port) in services)
             {
                 var data = Path.Combine(location, service);
                 Directory.CreateDirectory(data);

@@ -27,6 +27,9 @@ public sealed class ChildProcess : IDisposable
 
     public string OutputTail => string.Join(Environment.NewLine, _output);
 
+    /// <summary>Every line the process writes (standard output and error), for counters that need more than the tail.</summary>
+    public event Action<string>? Line;
+
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory,
         IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -126,6 +129,7 @@ public sealed class ChildProcess : IDisposable
             return;
         }
         _output.Enqueue(line);
+        Line?.Invoke(line);
         while (_output.Count > KeptLines && _output.TryDequeue(out _))
         {
         }

@@ -45,6 +45,14 @@ public sealed class HostProcess : IDisposable
 
     public string OutputTail => _process?.OutputTail ?? "";
 
+    /// <summary>
+    /// Lines of the host's log that mean a grain call was lost: Orleans dropping an expired message or a call whose
+    /// response did not arrive in time. Counted over every process this host launched.
+    /// </summary>
+    public int DroppedGrainCalls => _dropped;
+
+    private int _dropped;
+
     /// <summary>Whether the host is still running, or how it ended (for a run that stopped early).</summary>
     public string Condition => _process?.Condition ?? "not started";
 
@@ -87,6 +95,13 @@ public sealed class HostProcess : IDisposable
         _process?.Dispose();
         Directory.CreateDirectory(_workingDirectory);
         _process = ChildProcess.Start("dotnet", [_dll], _workingDirectory, _environment);
+        _process.Line += line =>
+        {
+            if (line.Contains("expired", StringComparison.OrdinalIgnoreCase) || line.Contains("did not arrive on time", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _dropped);
+            }
+        };
         var clock = Stopwatch.StartNew();
         while (true)
         {

@@ -30,6 +30,8 @@ public static class ObservabilityExtensions
             .AddMeter(CtsMetrics.MeterName)
             // Built into ASP.NET Core: request durations and Kestrel connections, no instrumentation package needed.
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            // The runtime's own meter (.NET 9+): allocation, GC pauses and collections, which the benchmark reads.
+            .AddMeter("System.Runtime")
             .AddPrometheusExporter());
         builder.Services.AddOpenApi();
         // Same silo as AddCtsSilo: UseOrleans configures the one silo builder of the host, whichever call comes first.

@@ -24,6 +24,9 @@ public static class BinanceErrors
     /// <summary>-2010 NEW_ORDER_REJECTED (insufficient balance, duplicate open id, market closed …).</summary>
     public const int NewOrderRejected = -2010;
 
+    /// <summary>-2011 CANCEL_REJECTED.</summary>
+    public const int CancelRejected = -2011;
+
     /// <summary>-2013 NO_SUCH_ORDER.</summary>
     public const int NoSuchOrder = -2013;
 

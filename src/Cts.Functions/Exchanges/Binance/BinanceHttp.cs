@@ -123,7 +123,7 @@ public sealed class BinanceHttp
         throw error;
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         if (response.Headers.RetryAfter is { } header)
         {
@@ -133,7 +133,7 @@ public sealed class BinanceHttp
             }
             if (header.Date is { } date)
             {
-                return date - DateTimeOffset.UtcNow is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero;
+                return date - _time.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero;
             }
         }
         return null;

@@ -33,7 +33,7 @@ public sealed class BinanceOrders(BinanceHttp http, BinanceCredentials credentia
         if (_sent.ContainsKey(request.ClientOrderId)
             && await GetAsync(request.Symbol, request.ClientOrderId, cancellationToken).ConfigureAwait(false) is { } placed)
         {
-            return placed;
+            return Settled(placed);
         }
 
         var quote = await market.GetQuoteAsync(request.Symbol, cancellationToken).ConfigureAwait(false);
@@ -85,8 +85,17 @@ public sealed class BinanceOrders(BinanceHttp http, BinanceCredentials credentia
         {
             throw e.ToExchange();
         }
-        return Result(request.ClientOrderId, request.Symbol, request.Side, answer, Trades(answer), filters);
+        return Settled(Result(request.ClientOrderId, request.Symbol, request.Side, answer, Trades(answer), filters));
     }
+
+    /// <summary>
+    /// A MARKET order fills at once, but one the venue still reports as NEW must not be recorded as settled: the call fails
+    /// (transient), the intent stays pending, and the next look-up by client order id settles it.
+    /// </summary>
+    private static OrderResult Settled(OrderResult result) => result.Status == OrderStatus.New
+        ? throw new ExchangeException(ExchangeFaultKind.Transient,
+            $"binance order {result.ClientOrderId} on {result.Symbol} is not executed yet; it will be looked up again")
+        : result;
 
     /// <summary>The order placed with <paramref name="clientOrderId"/>; null when Binance has none (-2013).</summary>
     public async Task<OrderResult?> GetAsync(string symbol, string clientOrderId, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Cts.Domain.Connections;
 using Cts.Domain.Exchanges;
 using Cts.Functions.Security;
@@ -44,7 +45,16 @@ public sealed class BinanceVenues(IHttpClientFactory clients, IOptions<BinanceOp
         {
             throw new ExchangeException(ExchangeFaultKind.CredentialsRejected, "binance: the connection has no API key and secret");
         }
-        var credentials = new BinanceCredentials(secrets.Unprotect(stored.ProtectedApiKey), secrets.Unprotect(stored.ProtectedApiSecret));
+        BinanceCredentials credentials;
+        try
+        {
+            credentials = new BinanceCredentials(secrets.Unprotect(stored.ProtectedApiKey), secrets.Unprotect(stored.ProtectedApiSecret));
+        }
+        catch (CryptographicException e)
+        {
+            throw new ExchangeException(ExchangeFaultKind.CredentialsRejected,
+                "binance: the stored credentials cannot be decrypted with this node's key ring; set them again", e);
+        }
         return new BinanceExchange(For(options.Value.BaseUrlFor(connection.Testnet)), connection.Symbols, credentials, time);
     }
 }

@@ -187,5 +187,8 @@ public sealed class BinanceEngineTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(runs >= 150, $"{runs} indications runs");
         Assert.All(perMinute, minute => Assert.Single(minute));
         Assert.InRange(klines.Count, 1, perMinute.Count);
+        // Quotes too: one book ticker serves every engine for a second, so no two requests fall in the same second.
+        var quotes = _fake.RequestsTo("GET", "/api/v3/ticker/bookTicker");
+        Assert.All(quotes.GroupBy(r => r.ReceivedAt.ToUnixTimeMilliseconds() / 1_000), second => Assert.Single(second));
     }
 }

@@ -19,6 +19,12 @@ public sealed record OrderResult(
     DateTimeOffset At,
     string? RejectReason)
 {
+    /// <summary>
+    /// False when the adapter refused the order itself, before sending it (a symbol filter such as the least notional,
+    /// or a balance too low for an entry): it is <see cref="OrderStatus.Rejected"/> and the venue never saw it.
+    /// </summary>
+    public bool Sent { get; init; } = true;
+
     /// <summary>Quantity × price, before fees.</summary>
     public decimal Notional => Quantity * Price;
 

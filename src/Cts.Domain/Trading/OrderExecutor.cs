@@ -10,7 +10,10 @@ namespace Cts.Domain.Trading;
 /// </summary>
 public sealed class OrderExecutor(string connectionId, IExchange exchange, ITradeJournal journal, TradingBook book, TimeProvider time)
 {
-    /// <summary>Opens a position for an entry signal; null when the venue rejected the order.</summary>
+    /// <summary>
+    /// Opens a position for an entry signal; null when the venue rejected the order. Throws
+    /// <see cref="OrderNotSentException"/> (after recording the rejection) when the adapter refused to send it.
+    /// </summary>
     public async Task<Position?> OpenAsync(string symbol, DateTimeOffset signalTime, decimal quoteAmount, CancellationToken cancellationToken)
     {
         var intent = OrderIntent.Open(connectionId, symbol, signalTime, quoteAmount, time.GetUtcNow());
@@ -55,15 +58,22 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         book.Begin(intent);
         // From here a failure leaves the intent pending; the next cycle or activation reconciles it.
         var result = await exchange.PlaceOrderAsync(RequestFor(intent), cancellationToken).ConfigureAwait(false);
+        Position? position;
         try
         {
-            return await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
+            position = await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
         }
         catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Close)
         {
             // The exit is done at the venue; it stays pending here and is recorded when storage returns.
             return null;
         }
+        if (!result.Sent)
+        {
+            // Recorded as rejected (never acted on again); raised so the cycle's health and the audit say why.
+            throw new OrderNotSentException(intent.ClientOrderId, intent.Symbol, result.RejectReason ?? "not sent");
+        }
+        return position;
     }
 
     private async Task<Position?> RecordAsync(OrderIntent intent, OrderResult result, CancellationToken cancellationToken)

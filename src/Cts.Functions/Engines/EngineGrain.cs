@@ -387,6 +387,11 @@ public sealed partial class EngineGrain(
             EnterDegraded(failure);
             return; // a storage outage is reported as degraded, not escalated as an engine failure
         }
+        if (failure is OrderNotSentException notSent)
+        {
+            // The venue's rules refused the order before it was sent: the reason is in the health and the audit trail.
+            await RecordAsync(SystemActor, "order-not-sent", Current, notSent.Message, AuditOutcomes.Refused, null);
+        }
         var rejected = failure is ExchangeException { Kind: ExchangeFaultKind.CredentialsRejected };
         if (rejected || health.ConsecutiveFailures >= _run!.Settings.MaxConsecutiveCycleFailures)
         {

@@ -3,6 +3,7 @@ using Cts.Domain.Connections;
 using Cts.Domain.Exchanges;
 using Cts.Domain.Market;
 using Cts.Domain.Trading;
+using Cts.Functions.Exchanges.Binance;
 
 namespace Cts.Functions.Exchanges;
 
@@ -16,23 +17,38 @@ public interface IExchangeFactory
 /// Venues by name (data, not scattered <c>if</c>s), each wrapped in the connection's resilience pipeline: every call
 /// that leaves the process has a timeout, transient retries and a circuit breaker.
 /// </summary>
-public sealed class ExchangeFactory(
-    PaperMarket paperMarket, TimeProvider time, PaperFillModel paperFills, PaperLedgers paperLedgers,
-    ExchangeResiliencePipelines resilience, IConfiguration configuration) : IExchangeFactory
+public sealed class ExchangeFactory : IExchangeFactory
 {
+    private readonly IReadOnlyDictionary<string, Func<Connection, IExchange>> _venues;
+    private readonly ExchangeResiliencePipelines _resilience;
+
+    public ExchangeFactory(PaperMarket paperMarket, TimeProvider time, PaperFillModel paperFills, PaperLedgers paperLedgers,
+        ExchangeResiliencePipelines resilience, BinanceVenues binance, IConfiguration configuration)
+    {
+        _resilience = resilience;
+        var latency = configuration.GetValue<int?>("Paper:LatencyMs") is int ms and > 0 ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        _venues = new Dictionary<string, Func<Connection, IExchange>>(StringComparer.Ordinal)
+        {
+            // The paper venue, with a simulated round trip when Paper:LatencyMs is set.
+            [PaperExchange.VenueName] = connection =>
+            {
+                IExchange paper = new PaperExchange(paperMarket, time, paperFills, paperLedgers.For(connection.Id));
+                return latency is { } delay ? new SimulatedLatencyExchange(paper, delay, time) : paper;
+            },
+            // Binance spot, live or testnet by the connection's flag; its node-wide parts are shared per base URL.
+            [BinanceExchange.VenueName] = binance.Create,
+        };
+    }
+
+    /// <summary>The names of the venues this build can trade on.</summary>
+    public IReadOnlyCollection<string> Venues => _venues.Keys.ToList();
+
     public IExchange Create(Connection connection, EngineSettings settings) =>
-        new ResilientExchange(Venue(connection), resilience.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id,
+        new ResilientExchange(Venue(connection), _resilience.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id,
             Observability.CtsMetrics.RecordExchangeCall);
 
-    private IExchange Venue(Connection connection) => connection.Exchange switch
-    {
-        PaperExchange.VenueName => WithLatency(new PaperExchange(paperMarket, time, paperFills, paperLedgers.For(connection.Id))),
-        _ => throw new ExchangeException(ExchangeFaultKind.Rejected,
-            $"exchange '{connection.Exchange}' has no adapter in this build; use 'paper'"),
-    };
-
-    /// <summary>The paper venue with a simulated round trip when <c>Paper:LatencyMs</c> is set.</summary>
-    private IExchange WithLatency(IExchange paper) => configuration.GetValue<int?>("Paper:LatencyMs") is int ms and > 0
-        ? new SimulatedLatencyExchange(paper, TimeSpan.FromMilliseconds(ms), time)
-        : paper;
+    private IExchange Venue(Connection connection) => _venues.TryGetValue(connection.Exchange, out var create)
+        ? create(connection)
+        : throw new ExchangeException(ExchangeFaultKind.Rejected,
+            $"exchange '{connection.Exchange}' has no adapter in this build; use one of: {string.Join(", ", _venues.Keys)}");
 }

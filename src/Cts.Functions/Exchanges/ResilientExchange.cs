@@ -11,6 +11,7 @@ namespace Cts.Functions.Exchanges;
 public static class ExchangeOperation
 {
     public const string Check = "check";
+    public const string Probe = "probe";
     public const string Quote = "quote";
     public const string Candles = "candles";
     public const string PlaceOrder = "place-order";
@@ -77,6 +78,10 @@ public sealed class ResilientExchange(IExchange inner, ResiliencePipeline pipeli
             return true;
         }, cancellationToken);
 
+    /// <summary>The venue's own probe (binance overrides the default), through the pipeline like every other call.</summary>
+    public Task<ExchangeProbe> ProbeAsync(IReadOnlyList<string> symbols, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync(ExchangeOperation.Probe, ct => _inner.ProbeAsync(symbols, time, ct), cancellationToken);
+
     public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
         RunAsync(ExchangeOperation.Quote, ct => _inner.GetQuoteAsync(symbol, ct), cancellationToken);
 
@@ -84,10 +89,11 @@ public sealed class ResilientExchange(IExchange inner, ResiliencePipeline pipeli
         RunAsync(ExchangeOperation.Candles, ct => _inner.GetCandlesAsync(symbol, count, ct), cancellationToken);
 
     /// <summary>
-    /// Retried like every other call, and that is safe: placing an order is idempotent by
-    /// <see cref="OrderRequest.ClientOrderId"/>. When an attempt times out (or its response is lost) after the venue
-    /// took the order, the retry sends the same request with the same client order id, and the venue returns the order
-    /// already placed instead of trading a second time. The same request object is sent on every attempt.
+    /// Retried like every other call, and that is safe because every venue adapter makes placement idempotent by
+    /// <see cref="OrderRequest.ClientOrderId"/>: the paper venue returns the order it already holds; the binance adapter
+    /// (whose venue only refuses a duplicate id while the order is open, and a market order fills at once) looks the
+    /// order up by <c>origClientOrderId</c> before it sends an id a second time, so a retry after a timeout or a 5xx
+    /// never places a second order. The same request object is sent on every attempt.
     /// </summary>
     public Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken) =>
         RunAsync(ExchangeOperation.PlaceOrder, ct => _inner.PlaceOrderAsync(request, ct), cancellationToken);

@@ -4,6 +4,7 @@ using System.Net;
 using Cts.Domain.Market;
 using Cts.Functions.Engines;
 using Cts.Functions.Exchanges;
+using Cts.Functions.Exchanges.Binance;
 using Cts.Functions.Storage;
 using Orleans.Configuration;
 
@@ -36,6 +37,8 @@ public static class EngineHostExtensions
         services.AddSingleton(sp => new PaperLedgers(sp.GetRequiredService<CtsTables>(),
             configuration.GetValue<decimal?>("Paper:StartingQuoteBalance") ?? PaperLedger.DefaultStartingQuoteBalance));
         services.AddSingleton<ExchangeResiliencePipelines>();
+        // Binance spot: the node's venues (HTTP with the standard resilience handler, clock, weight, rules, shared polls).
+        services.AddCtsBinance(configuration);
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
         services.AddSingleton<EngineService>();
         // status-all reads this projection, fed by the live events; it reconciles with the connections table itself.

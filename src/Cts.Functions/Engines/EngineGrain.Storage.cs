@@ -48,6 +48,9 @@ public sealed partial class EngineGrain
         }
     }
 
+    /// <summary>Whether the engine's state can be persisted now: false while degraded.</summary>
+    private bool CanPersistNow() => !_degraded;
+
     private void EnterDegraded(Exception cause)
     {
         Context?.CanPersist = false;

@@ -53,9 +53,21 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         return (await SendAsync(intent, cancellationToken).ConfigureAwait(false)).Position;
     }
 
-    /// <summary>Settles every pending intent with the venue; returns how many were settled.</summary>
+    /// <summary>The reason recorded on an entry whose intent could not be written, and which was therefore never sent.</summary>
+    public const string WithdrawnReason = "withdrawn: its intent could not be recorded, so it was never sent";
+
+    /// <summary>
+    /// Records withdrawn entries as rejected, then settles every pending intent with the venue; returns how many
+    /// pending intents were settled.
+    /// </summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
+        foreach (var withdrawn in book.WithdrawnIntents.ToList())
+        {
+            var rejected = withdrawn with { Status = IntentStatus.Rejected, RejectReason = WithdrawnReason };
+            await journal.CompleteAsync(rejected, null, book.RealizedPnl, cancellationToken).ConfigureAwait(false);
+            book.WithdrawalRecorded(withdrawn.ClientOrderId);
+        }
         var settled = 0;
         foreach (var intent in book.PendingIntents.ToList())
         {
@@ -80,6 +92,13 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         {
             // Protecting capital comes first: an exit goes out even when its intent cannot be written. Its id is
             // derived from the entry's, so if it must be sent again after recovery the venue deduplicates it.
+        }
+        catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Open)
+        {
+            // Not written, so not sent. The write may still land (a timeout is not a refusal): withdrawn, it is recorded
+            // as rejected once storage answers, so neither this activation nor a recovery sends it.
+            book.Withdraw(intent);
+            throw;
         }
         book.Begin(intent);
         // From here a failure leaves the intent pending; the next cycle or activation reconciles it.

@@ -110,9 +110,19 @@ public sealed class StorageStallTests(AzuriteFixture azurite)
             + string.Join(", ", degradedSince.Select(d => $"{d.Key} {d.Value:HH:mm:ss.fff}")) + "): "
             + string.Join("; ", openedWhileDegraded.Select(p => p!.ToJsonString())));
 
-        // Entries resume.
-        var forced = await @operator.PostAsJsonAsync("/api/engines/stall-a/positions", new { symbol = "BTCUSDT", quoteAmount = 10 });
-        Assert.Equal(HttpStatusCode.Created, forced.StatusCode);
+        // Entries resume. A 503 says "retry with the same Idempotency-Key" (storage may still be busy with the backlog the
+        // stall released); the same key is the same order, so retrying can only ever open this one position.
+        var forced = await Eventually.UntilAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/engines/stall-a/positions")
+            {
+                Content = JsonContent.Create(new { symbol = "BTCUSDT", quoteAmount = 10 }),
+            };
+            request.Headers.Add("Idempotency-Key", "after-the-stall");
+            var response = await @operator.SendAsync(request);
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }, r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20), "a forced entry goes through after the stall");
+        Assert.True(forced.StatusCode == HttpStatusCode.Created, $"{forced.StatusCode}: {forced.Body}");
     }
 
     private static async Task StartEnginesAsync(HttpClient client)

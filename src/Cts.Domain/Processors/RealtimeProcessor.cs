@@ -13,7 +13,7 @@ public sealed class RealtimeProcessor : IProcessor
     public async Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
     {
         var trader = context.Trader;
-        if (trader.Book.PendingIntents.Count > 0 && context.CanPersist)
+        if (trader.Book.NeedsReconcile && context.CanPersist)
         {
             await trader.Orders.ReconcileAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -43,6 +43,25 @@ public static class ClientOrderId
     }
 
     /// <summary>
+    /// The id of an entry an operator forced (<c>POST /api/engines/{id}/positions</c>) for (connection, symbol), keyed by
+    /// the request's <paramref name="requestKey"/> (its <c>Idempotency-Key</c>, else its correlation id): the same
+    /// request retried gives the same id, so it can never open a second position; another request gives another id.
+    /// </summary>
+    public static string ForOperatorEntry(string connectionId, string symbol, string requestKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionId);
+        ArgumentException.ThrowIfNullOrEmpty(symbol);
+        ArgumentException.ThrowIfNullOrEmpty(requestKey);
+        var key = new StringBuilder()
+            .Append("operator-entry|")
+            .Append(connectionId.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(connectionId).Append('|')
+            .Append(symbol.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(symbol).Append('|')
+            .Append(requestKey.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(requestKey)
+            .ToString();
+        return FromKey(key);
+    }
+
+    /// <summary>
     /// The id of the order that closes the position entered with <paramref name="entryClientOrderId"/>. A position
     /// closes once whatever triggers it (stop, take-profit, signal, manual), so its exit id hangs off its entry id.
     /// </summary>

@@ -29,4 +29,24 @@ public static class EntryGate
         }
         return EntryDecision.Allow();
     }
+
+    /// <summary>
+    /// The check before an entry an operator forced: it is allowed while Paused (the operator decided), but never
+    /// beyond the open-position limit, and never while the engine cannot persist (its intent must be written first).
+    /// </summary>
+    public static EntryDecision CanForceOpen(int openPositions, RiskParameters risk, bool canPersist)
+    {
+        ArgumentNullException.ThrowIfNull(risk);
+        ArgumentOutOfRangeException.ThrowIfNegative(openPositions);
+        if (!canPersist)
+        {
+            return EntryDecision.Refuse(EntryRefusal.StorageUnavailable, "the engine cannot persist its state now; no position is opened until it can");
+        }
+        if (openPositions >= risk.MaxOpenPositions)
+        {
+            return EntryDecision.Refuse(EntryRefusal.MaxOpenPositions,
+                $"{openPositions} open positions, at most {risk.MaxOpenPositions} allowed");
+        }
+        return EntryDecision.Allow();
+    }
 }

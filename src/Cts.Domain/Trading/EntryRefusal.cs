@@ -9,4 +9,6 @@ public enum EntryRefusal
     DuplicateSignal,
     /// <summary>The connection already holds RiskParameters.MaxOpenPositions open positions.</summary>
     MaxOpenPositions,
+    /// <summary>The engine cannot persist (storage stalled or down): an intent that cannot be written first is never sent.</summary>
+    StorageUnavailable,
 }

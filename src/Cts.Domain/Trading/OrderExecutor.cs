@@ -17,19 +17,60 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
     public async Task<Position?> OpenAsync(string symbol, DateTimeOffset signalTime, decimal quoteAmount, CancellationToken cancellationToken)
     {
         var intent = OrderIntent.Open(connectionId, symbol, signalTime, quoteAmount, time.GetUtcNow());
-        return await SendAsync(intent, cancellationToken).ConfigureAwait(false);
+        return (await SendAsync(intent, cancellationToken).ConfigureAwait(false)).Position;
+    }
+
+    /// <summary>
+    /// Opens a position an operator forced, through the same journal and executor as a strategy's entry. Its client
+    /// order id comes from the request (<see cref="ClientOrderId.ForOperatorEntry"/>), so a retried request finds the
+    /// order it already made (<see cref="OperatorEntryOutcome.AlreadyMade"/>) instead of buying again. The free balance
+    /// of the symbol's quote asset is checked first (when the asset is known); the venue's own check stays the last word.
+    /// The caller has checked the <see cref="EntryGate"/>.
+    /// </summary>
+    public async Task<OperatorEntry> OpenForOperatorAsync(string symbol, string requestKey, decimal quoteAmount, CancellationToken cancellationToken)
+    {
+        var intent = OrderIntent.OperatorOpen(connectionId, symbol, requestKey, quoteAmount, time.GetUtcNow());
+        if (book.HasUsed(intent.ClientOrderId))
+        {
+            return new OperatorEntry(OperatorEntryOutcome.AlreadyMade, intent.ClientOrderId, book.Find(intent.PositionId), null);
+        }
+        if (Exchanges.SymbolAssets.QuoteOf(symbol) is { } asset)
+        {
+            var balance = await exchange.GetBalanceAsync(asset, cancellationToken).ConfigureAwait(false);
+            if (balance.Free < quoteAmount)
+            {
+                return new OperatorEntry(OperatorEntryOutcome.InsufficientBalance, intent.ClientOrderId, null,
+                    $"insufficient {asset} balance: {balance.Free} free, {quoteAmount} asked");
+            }
+        }
+        var (position, settled) = await SendAsync(intent, cancellationToken).ConfigureAwait(false);
+        return position is not null
+            ? new OperatorEntry(OperatorEntryOutcome.Opened, intent.ClientOrderId, position, null)
+            : new OperatorEntry(OperatorEntryOutcome.Rejected, intent.ClientOrderId, null, settled.RejectReason ?? "the venue rejected the order");
     }
 
     /// <summary>Closes an open position at market; null when the venue rejected the order.</summary>
     public async Task<Position?> CloseAsync(Position position, ExitReason reason, CancellationToken cancellationToken)
     {
         var intent = OrderIntent.Close(position, reason, time.GetUtcNow());
-        return await SendAsync(intent, cancellationToken).ConfigureAwait(false);
+        return (await SendAsync(intent, cancellationToken).ConfigureAwait(false)).Position;
     }
 
-    /// <summary>Settles every pending intent with the venue; returns how many were settled.</summary>
+    /// <summary>The reason recorded on an entry whose intent could not be written, and which was therefore never sent.</summary>
+    public const string WithdrawnReason = "withdrawn: its intent could not be recorded, so it was never sent";
+
+    /// <summary>
+    /// Records withdrawn entries as rejected, then settles every pending intent with the venue; returns how many
+    /// pending intents were settled.
+    /// </summary>
     public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
     {
+        foreach (var withdrawn in book.WithdrawnIntents.ToList())
+        {
+            var rejected = withdrawn with { Status = IntentStatus.Rejected, RejectReason = WithdrawnReason };
+            await journal.CompleteAsync(rejected, null, book.RealizedPnl, cancellationToken).ConfigureAwait(false);
+            book.WithdrawalRecorded(withdrawn.ClientOrderId);
+        }
         var settled = 0;
         foreach (var intent in book.PendingIntents.ToList())
         {
@@ -44,7 +85,7 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         return settled;
     }
 
-    private async Task<Position?> SendAsync(OrderIntent intent, CancellationToken cancellationToken)
+    private async Task<(Position? Position, OrderIntent Settled)> SendAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
         try
         {
@@ -54,6 +95,13 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         {
             // Protecting capital comes first: an exit goes out even when its intent cannot be written. Its id is
             // derived from the entry's, so if it must be sent again after recovery the venue deduplicates it.
+        }
+        catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Open)
+        {
+            // Not written, so not sent. The write may still land (a timeout is not a refusal): withdrawn, it is recorded
+            // as rejected once storage answers, so neither this activation nor a recovery sends it.
+            book.Withdraw(intent);
+            throw;
         }
         book.Begin(intent);
         // From here a failure leaves the intent pending; the next cycle or activation reconciles it.
@@ -66,7 +114,7 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Close)
         {
             // The exit is done at the venue; it stays pending here and is recorded when storage returns.
-            return null;
+            return (null, intent);
         }
         if (!result.Sent)
         {
@@ -76,7 +124,7 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         return position;
     }
 
-    private async Task<Position?> RecordAsync(OrderIntent intent, OrderResult result, CancellationToken cancellationToken)
+    private async Task<(Position? Position, OrderIntent Settled)> RecordAsync(OrderIntent intent, OrderResult result, CancellationToken cancellationToken)
     {
         var fill = result.ToFill();
         if (fill is null)
@@ -84,7 +132,7 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
             var rejected = intent with { Status = IntentStatus.Rejected, RejectReason = result.RejectReason ?? result.Status.ToString() };
             await journal.CompleteAsync(rejected, null, book.RealizedPnl, cancellationToken).ConfigureAwait(false);
             book.Settle(rejected, null, book.RealizedPnl);
-            return null;
+            return (null, rejected);
         }
         var filled = intent with { Status = IntentStatus.Filled };
         Position position;
@@ -102,7 +150,7 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         }
         await journal.CompleteAsync(filled, position, realized, cancellationToken).ConfigureAwait(false);
         book.Settle(filled, position, realized);
-        return position;
+        return (position, filled);
     }
 
     private static OrderRequest RequestFor(OrderIntent intent) => intent.Side == OrderSide.Buy

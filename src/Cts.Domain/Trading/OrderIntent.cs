@@ -41,6 +41,13 @@ public sealed record OrderIntent(
         return new(id, symbol, OrderSide.Buy, OrderPurpose.Open, quoteAmount, null, id, null, signalTime, now);
     }
 
+    /// <summary>An entry an operator forced: sized by the request, keyed by it (see <see cref="Trading.ClientOrderId.ForOperatorEntry"/>), no signal.</summary>
+    public static OrderIntent OperatorOpen(string connectionId, string symbol, string requestKey, decimal quoteAmount, DateTimeOffset now)
+    {
+        var id = Trading.ClientOrderId.ForOperatorEntry(connectionId, symbol, requestKey);
+        return new(id, symbol, OrderSide.Buy, OrderPurpose.Open, quoteAmount, null, id, null, null, now);
+    }
+
     public static OrderIntent Close(Position position, ExitReason reason, DateTimeOffset now) =>
         new(Trading.ClientOrderId.ForExit(position.ClientOrderId), position.Symbol, OrderSide.Sell, OrderPurpose.Close, null,
             position.Quantity, position.Id, reason, null, now);

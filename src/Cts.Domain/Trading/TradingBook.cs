@@ -11,6 +11,7 @@ public sealed class TradingBook
     private readonly Dictionary<string, OrderIntent> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirtyMarks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrderIntent> _withdrawn = new(StringComparer.Ordinal);
 
     public TradingBook(TradingSnapshot snapshot)
     {
@@ -32,6 +33,12 @@ public sealed class TradingBook
     public IReadOnlyCollection<OrderIntent> PendingIntents => _pending.Values;
     public decimal RealizedPnl { get; private set; }
 
+    /// <summary>Entries whose intent could not be written (so they were never sent), to be recorded as rejected once storage answers.</summary>
+    public IReadOnlyCollection<OrderIntent> WithdrawnIntents => _withdrawn.Values;
+
+    /// <summary>True when pending intents wait for the venue's answer or withdrawn ones for their record.</summary>
+    public bool NeedsReconcile => _pending.Count > 0 || _withdrawn.Count > 0;
+
     /// <summary>Open positions plus opens in flight: what counts against <c>maxOpenPositions</c>.</summary>
     public int Exposure => _open.Count + _pending.Values.Count(i => i.Purpose == OrderPurpose.Open);
 
@@ -47,6 +54,18 @@ public sealed class TradingBook
         _pending[intent.ClientOrderId] = intent;
         _known.Add(intent.ClientOrderId);
     }
+
+    /// <summary>
+    /// An entry whose intent write failed: never sent. Its id stays taken (the write may still land later, a timeout is
+    /// not a refusal), and it is recorded as rejected when storage answers, so no recovery can send it.
+    /// </summary>
+    internal void Withdraw(OrderIntent intent)
+    {
+        _withdrawn[intent.ClientOrderId] = intent;
+        _known.Add(intent.ClientOrderId);
+    }
+
+    internal void WithdrawalRecorded(string clientOrderId) => _withdrawn.Remove(clientOrderId);
 
     /// <summary>Raised after a position was opened or closed and recorded (for the live event stream).</summary>
     public event Action<Position>? PositionSettled;

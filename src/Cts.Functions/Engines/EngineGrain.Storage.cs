@@ -5,37 +5,47 @@ using Orleans.Storage;
 namespace Cts.Functions.Engines;
 
 /// <summary>
-/// Storage outages (SPEC §1, "database loss"): writes are retried by the storage client; when they still fail the
-/// engine is <c>degraded: "storage"</c> — it opens no new positions, keeps managing open ones, keeps audit entries
-/// in memory — and probes storage every few seconds. When a write goes through again it catches up: state,
-/// health, the queued audit entries, then trading resumes.
+/// How the engine writes its state (SPEC §1, "database loss"). Background writes — health flushes, marks, the catch-up
+/// after an outage — go through <see cref="WriteBehind"/> and never hold up a cycle: at most one is in flight, later
+/// requests coalesce into one write of the latest state, and a failed one is retried with backoff. Lifecycle
+/// transitions still write before their action returns. While the state cannot be persisted (a write failed, or the one
+/// in flight is older than <see cref="StallThreshold"/>) the engine is <c>degraded: "storage"</c>: it opens no new
+/// positions, keeps managing open ones and keeps audit entries in memory. Once a background write goes through it
+/// catches up — state, health, marks, the queued audit entries — and trades on.
 /// </summary>
 public sealed partial class EngineGrain
 {
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
+    /// <summary>A state write in flight longer than this means storage is stalled: no new positions until it lands.</summary>
+    public static readonly TimeSpan StallThreshold = TimeSpan.FromSeconds(2);
 
     private readonly Queue<AuditEntry> _pendingAudit = new();
+    private readonly HashSet<string> _unsavedMarks = new(StringComparer.Ordinal);
+    private WriteBehind? _writes;
     private bool _degraded;
-    private IGrainTimer? _probe;
+
+    private WriteBehind Writes => _writes ??= new WriteBehind(WriteBehindAsync, e => LogBackgroundWriteFailed(e, ConnectionId), time);
+
+    /// <summary>Whether the engine's state can be persisted now: not after a failed write, nor while one is stalled.</summary>
+    private bool CanPersistNow() => !StorageDegraded;
+
+    private bool StorageDegraded => _degraded || Writes.IsStalled(StallThreshold);
 
     /// <summary>
-    /// Writes the engine state; a storage outage marks the engine degraded and is rethrown to the caller. Once written,
-    /// the status is announced on the live stream (which keeps status-all current) unless <paramref name="announce"/>
-    /// is false because the caller announces a transition itself.
+    /// Writes the engine state now and returns once written; a storage outage marks the engine degraded and is rethrown.
+    /// Once written, the status is announced on the live stream (which keeps status-all current) unless
+    /// <paramref name="announce"/> is false because the caller announces a transition itself. <paramref name="undo"/>
+    /// runs when the write fails, before any background write can see the state; <paramref name="apply"/> changes the
+    /// state just before the write, inside the same turn of the write gate.
     /// </summary>
-    private async Task PersistAsync(bool announce = true)
+    private async Task PersistAsync(bool announce = true, Action? apply = null, Action? undo = null)
     {
         try
         {
-            await state.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            // A write whose answer was lost may have landed: take the stored ETag, keep our state, write again.
-            var mine = state.State;
-            await state.ReadStateAsync();
-            state.State = mine;
-            await state.WriteStateAsync();
+            await Writes.WriteNowAsync(async () =>
+            {
+                apply?.Invoke();
+                await WriteStateAsync();
+            }, undo);
         }
         catch (Exception e) when (StorageFaults.IsUnavailable(e))
         {
@@ -48,50 +58,86 @@ public sealed partial class EngineGrain
         }
     }
 
-    private void EnterDegraded(Exception cause)
-    {
-        Context?.CanPersist = false;
-        if (_degraded)
-        {
-            return;
-        }
-        _degraded = true;
-        LogDegraded(cause, ConnectionId);
-        _probe = this.RegisterGrainTimer(_ => ProbeStorageAsync(), new GrainTimerCreationOptions
-        {
-            DueTime = ProbeInterval,
-            Period = ProbeInterval,
-            Interleave = false,
-            KeepAlive = true,
-        });
-    }
-
-    private async Task ProbeStorageAsync()
+    /// <summary>One write of the engine's state row, taking the stored ETag if a write whose answer was lost had landed.</summary>
+    private async Task WriteStateAsync()
     {
         try
         {
-            Snapshot();
             await state.WriteStateAsync();
-            while (_pendingAudit.TryPeek(out var entry))
-            {
-                await audit.AppendAsync(entry);
-                _pendingAudit.Dequeue();
-            }
         }
-        catch (Exception e) when (StorageFaults.IsUnavailable(e) || e is InconsistentStateException)
+        catch (InconsistentStateException)
         {
-            return; // still down; try again at the next probe
+            var mine = state.State;
+            await state.ReadStateAsync();
+            state.State = mine;
+            await state.WriteStateAsync();
         }
+    }
+
+    /// <summary>
+    /// The background write: marks, then the state as it is now (health included), then the audit entries kept during
+    /// an outage. When it goes through after an outage the engine is no longer degraded.
+    /// </summary>
+    private async Task WriteBehindAsync()
+    {
+        await FlushMarksAsync();
+        Snapshot();
         _cycles.MarkFlushed();
-        _degraded = false;
-        Context?.CanPersist = true;
-        _probe?.Dispose();
-        _probe = null;
-        LogRecoveredStorage(ConnectionId);
+        await WriteStateAsync();
+        while (_pendingAudit.TryPeek(out var entry))
+        {
+            await audit.AppendAsync(entry);
+            _pendingAudit.Dequeue();
+        }
+        if (_degraded)
+        {
+            _degraded = false;
+            Context?.CanPersist = true;
+            LogRecoveredStorage(ConnectionId);
+        }
+        PublishStatus();
+    }
+
+    /// <summary>Storage failed somewhere (a state, journal or audit write): degraded until a background write goes through.</summary>
+    private void EnterDegraded(Exception cause)
+    {
+        Context?.CanPersist = false;
+        if (!_degraded)
+        {
+            _degraded = true;
+            LogDegraded(cause, ConnectionId);
+        }
+        Writes.Request();
+    }
+
+    /// <summary>
+    /// Persists the positions whose trailing-stop high moved since the last flush (batched, never per cycle). Marks that
+    /// could not be written are kept and written with the next flush, at their latest value.
+    /// </summary>
+    private async Task FlushMarksAsync()
+    {
+        if (_run is not { } run)
+        {
+            return;
+        }
+        var book = run.Context.Trader.Book;
+        foreach (var marked in book.TakeDirtyMarks())
+        {
+            _unsavedMarks.Add(marked.Id);
+        }
+        var positions = _unsavedMarks.Select(book.Find).OfType<Cts.Domain.Trading.Position>().ToList();
+        if (positions.Count > 0)
+        {
+            await run.Journal.SaveMarksAsync(positions, CancellationToken.None);
+        }
+        _unsavedMarks.Clear();
     }
 
     [LoggerMessage(LogLevel.Error, "Engine {ConnectionId}: storage unavailable, degraded (no new positions until it returns)")]
     private partial void LogDegraded(Exception exception, string connectionId);
+
+    [LoggerMessage(LogLevel.Warning, "Engine {ConnectionId}: background state write failed; retrying off the cycle path")]
+    private partial void LogBackgroundWriteFailed(Exception exception, string connectionId);
 
     [LoggerMessage(LogLevel.Information, "Engine {ConnectionId}: storage is back, state and audit caught up")]
     private partial void LogRecoveredStorage(string connectionId);

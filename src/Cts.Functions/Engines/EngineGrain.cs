@@ -91,13 +91,15 @@ public sealed partial class EngineGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Graceful shutdown and collection: the current cycle has finished (we are in our own turn); stop the
-        // timers and flush health so the next activation reports what this one measured.
+        // timers and background writes, and flush health and marks (after any write in flight) so the next
+        // activation reports what this one measured.
         StopTimers();
-        if (_cycles is not null && _cycles.HealthDirty && state.RecordExists)
+        _writes?.Stop();
+        if (_cycles is not null && (_cycles.HealthDirty || _writes?.Pending == true) && state.RecordExists)
         {
             try
             {
-                await FlushHealthAsync();
+                await Writes.WriteNowAsync(WriteBehindAsync);
             }
             catch (Exception e)
             {
@@ -163,7 +165,8 @@ public sealed partial class EngineGrain(
                 StopTimers();
                 await RemoveWatchdogAsync();
                 await RecordAsync(command.Actor, "delete", from, command.Reason, AuditOutcomes.Changed, command.CorrelationId, to: EngineState.Idle);
-                await state.ClearStateAsync();
+                _writes?.Stop();
+                await Writes.WriteNowAsync(() => state.ClearStateAsync());
                 state.State = new EngineGrainState();
                 DeactivateOnIdle();
                 return Changed();
@@ -313,7 +316,7 @@ public sealed partial class EngineGrain(
                 await context.Trader.Orders.CloseAsync(position, ExitReason.Shutdown, CancellationToken.None);
             }
         }
-        await FlushMarksAsync();
+        await Writes.WriteNowAsync(FlushMarksAsync);
         await MoveToAsync(EngineState.Stopped);
         await RemoveWatchdogAsync();
     }
@@ -378,6 +381,8 @@ public sealed partial class EngineGrain(
         {
             return;
         }
+        // No new positions while the state cannot be persisted (a write failed, or one is stalled on storage).
+        Context.CanPersist = !StorageDegraded;
         // Not the timer's token: a cycle that has begun runs to its end (bounded by the cycle timeout), so shutdown
         // waits for it instead of cutting an order between "sent" and "recorded".
         var (health, failure) = await _cycles.RunAsync(kind, Context, CancellationToken.None);
@@ -408,15 +413,14 @@ public sealed partial class EngineGrain(
         }
     }
 
-    private Task FlushHealthIfDirtyAsync(int generation) =>
-        generation == _runGeneration && _cycles.HealthDirty && !_degraded ? FlushHealthAsync() : Task.CompletedTask;
-
-    private async Task FlushHealthAsync()
+    /// <summary>The health flush timer: asks for a background write and returns at once, so no cycle ever waits on it.</summary>
+    private Task FlushHealthIfDirtyAsync(int generation)
     {
-        await FlushMarksAsync();
-        Snapshot();
-        await PersistAsync();
-        _cycles.MarkFlushed();
+        if (generation == _runGeneration && _cycles.HealthDirty)
+        {
+            Writes.Request();
+        }
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -428,28 +432,26 @@ public sealed partial class EngineGrain(
     {
         var now = time.GetUtcNow();
         var (previous, since, updated) = (state.State.State, state.State.Since, state.State.UpdatedAt);
-        state.State.State = next.ToString();
-        state.State.Since = now;
-        state.State.UpdatedAt = now;
-        Snapshot();
-        try
+        void Apply()
         {
-            if (persist)
-            {
-                await PersistAsync(announce: false);
-            }
-            events.Publish(EngineEventTypes.State, ConnectionId, BuildStatus());
-        }
-        catch
-        {
-            // Not persisted, not happened: the caller gets the error and the engine stays where it was.
-            (state.State.State, state.State.Since, state.State.UpdatedAt) = (previous, since, updated);
-            throw;
+            state.State.State = next.ToString();
+            state.State.Since = now;
+            state.State.UpdatedAt = now;
+            Snapshot();
         }
         if (persist)
         {
+            // Changed and written in one turn of the write gate, so no background write can store a transition that then
+            // fails. Not persisted, not happened: the caller gets the error and the engine stays where it was.
+            await PersistAsync(announce: false, apply: Apply,
+                undo: () => (state.State.State, state.State.Since, state.State.UpdatedAt) = (previous, since, updated));
             _cycles.MarkFlushed();
         }
+        else
+        {
+            Apply();
+        }
+        events.Publish(EngineEventTypes.State, ConnectionId, BuildStatus());
     }
 
     private async Task RecordAsync(string actor, string action, EngineState from, string? reason, string outcome, string? correlationId,
@@ -457,6 +459,13 @@ public sealed partial class EngineGrain(
     {
         var entry = new AuditEntry(time.GetUtcNow(), actor, action, ConnectionId, from.ToString(), (to ?? Current).ToString(),
             reason, outcome, correlationId);
+        if (StorageDegraded)
+        {
+            // Storage is down or stalled: kept in order behind the others and written by the catch-up, not waited for here.
+            _pendingAudit.Enqueue(entry);
+            Writes.Request();
+            return;
+        }
         try
         {
             await audit.AppendAsync(entry);
@@ -536,15 +545,6 @@ public sealed partial class EngineGrain(
         }
     }
 
-    /// <summary>Persists the positions whose trailing-stop high moved since the last flush (batched, never per cycle).</summary>
-    private async Task FlushMarksAsync()
-    {
-        if (_run is { } run && run.Context.Trader.Book.TakeDirtyMarks() is { Count: > 0 } marks)
-        {
-            await run.Journal.SaveMarksAsync(marks, CancellationToken.None);
-        }
-    }
-
     private EngineStatus BuildStatus()
     {
         var s = state.State;
@@ -561,7 +561,7 @@ public sealed partial class EngineGrain(
             RestartRequired = s.RestartReason is not null,
             RestartReason = s.RestartReason,
             LastError = s.LastError,
-            Degraded = _degraded ? "storage" : null,
+            Degraded = StorageDegraded ? "storage" : null,
             Retry = s.Retry,
             Escalated = s.Escalated,
             Processors = _cycles.View(Intervals),

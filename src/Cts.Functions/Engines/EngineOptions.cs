@@ -24,6 +24,9 @@ public sealed class EngineOptions
     /// <summary>How long SIGTERM waits for in-flight cycles and the final flush before the process exits.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>How long an order intent's write may take on the cycle path before the order is given up (not sent).</summary>
+    public int IntentWriteTimeoutSeconds { get; set; } = 5;
+
     /// <summary>How long an engine action may take before the API answers 202 instead of waiting.</summary>
     public int RequestTimeoutSeconds { get; set; } = 20;
 }

@@ -45,7 +45,7 @@ public sealed class EngineRunBuilder(
         var exchange = exchanges.Create(connection.Value, currentSettings);
         await exchange.CheckAsync(cancellationToken);
 
-        var journal = new TableTradeJournal(tables, connectionId);
+        var journal = new TableTradeJournal(tables, connectionId, TimeSpan.FromSeconds(options.Value.IntentWriteTimeoutSeconds));
         var book = new TradingBook(await journal.LoadAsync(cancellationToken));
         var orders = new OrderExecutor(connectionId, exchange, journal, book, time);
         // A crash between "order sent" and "order recorded" left intents pending: settle them before trading on.

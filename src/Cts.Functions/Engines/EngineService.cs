@@ -8,7 +8,7 @@ namespace Cts.Functions.Engines;
 /// exists, calls its engine grain, and bounds how long a caller waits.
 /// </summary>
 public sealed class EngineService(
-    IGrainFactory grains, ConnectionStore connections, EngineStatusBoard board, TimeProvider time, IOptions<EngineOptions> options)
+    IGrainFactory grains, ConnectionStore connections, PositionStore positions, EngineStatusBoard board, TimeProvider time, IOptions<EngineOptions> options)
 {
     public IEngineGrain Engine(string connectionId) => grains.GetGrain<IEngineGrain>(connectionId);
 
@@ -56,6 +56,42 @@ public sealed class EngineService(
     }
 
     /// <summary>
+    /// An operator's forced entry: 404 for an unknown connection, field errors for a symbol it does not trade or a bad
+    /// amount (nothing sent), else the engine's answer. A retry of a request whose position has closed since finds it in
+    /// the trading table. Past the request timeout the caller is told to retry with the same request key.
+    /// </summary>
+    public async Task<ForceEntryAnswer> ForceEnterAsync(string connectionId, ForceEntryCommand command, CancellationToken cancellationToken = default)
+    {
+        var connection = await connections.GetAsync(connectionId, cancellationToken);
+        if (connection is null)
+        {
+            return new ForceEntryAnswer(false, null, null);
+        }
+        var errors = Cts.Domain.Trading.ForceEntryValidator.Validate(command.Symbol, command.QuoteAmount, command.Reason, connection.Value.Symbols);
+        if (errors.Count > 0)
+        {
+            return new ForceEntryAnswer(true, errors, null);
+        }
+        ForceEntryResult result;
+        try
+        {
+            result = await Engine(connectionId).ForceEnter(command)
+                .WaitAsync(TimeSpan.FromSeconds(options.Value.RequestTimeoutSeconds), time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return new ForceEntryAnswer(true, null, null, TimedOut: true);
+        }
+        board.Offer(result.Status);
+        if (result is { Outcome: ForceEntryOutcome.AlreadyMade, Position: null }
+            && await positions.GetAsync(connectionId, result.PositionId, cancellationToken) is { } earlier)
+        {
+            result = result with { Position = PositionView.From(earlier) };
+        }
+        return new ForceEntryAnswer(true, null, result);
+    }
+
+    /// <summary>
     /// Whether the connection exists: the status board knows every connection without a read; one it does not list
     /// (just created on another node, or unknown) is looked up in the table.
     /// </summary>
@@ -69,6 +105,9 @@ public sealed class EngineService(
     public Task<BoardPage> ListAsync(string? state, int top, string? continuationToken, CancellationToken cancellationToken = default) =>
         board.PageAsync(state, top, continuationToken, cancellationToken);
 }
+
+/// <summary>A forced entry's answer: the connection not found, field errors, or the engine's result.</summary>
+public sealed record ForceEntryAnswer(bool Found, IReadOnlyDictionary<string, string[]>? Errors, ForceEntryResult? Result, bool TimedOut = false);
 
 /// <summary>What became of an engine action: not found, settled, or still under way after the request timeout.</summary>
 public sealed record EngineActionResult(bool Found, EngineCommandResult? Result, EngineStatus? PendingStatus)

@@ -69,26 +69,28 @@ public sealed partial class EngineStatusBoard : BackgroundService
         await EnsureLoadedAsync(cancellationToken);
         var ids = SortedIds();
         var documents = new List<byte[]>(Math.Min(top, ids.Length));
-        var tag = new StringBuilder();
+        using var tag = new PageTag();
         var position = afterId is null ? 0 : FirstAfter(ids, afterId);
         while (position < ids.Length && documents.Count < top)
         {
-            var chunk = ids.Skip(position).Take(top - documents.Count).ToList();
+            var chunk = new ArraySegment<string>(ids, position, Math.Min(top - documents.Count, ids.Length - position));
             position += chunk.Count;
-            await ResolveAsync(chunk.Where(id => _entries.TryGetValue(id, out var e) && !e.Known), cancellationToken);
+            if (chunk.Any(id => _entries.TryGetValue(id, out var e) && !e.Known))
+            {
+                await ResolveAsync(chunk.Where(id => _entries.TryGetValue(id, out var e) && !e.Known), cancellationToken);
+            }
             foreach (var id in chunk)
             {
                 if (_entries.TryGetValue(id, out var entry) && entry.Document is { } document
                     && (state is null || string.Equals(entry.State, state, StringComparison.OrdinalIgnoreCase)))
                 {
                     documents.Add(document);
-                    tag.Append(id).Append(':').Append(entry.Version).Append(';');
+                    tag.Add(id, entry.Version);
                 }
             }
         }
         var next = position < ids.Length ? ids[position - 1] : null;
-        tag.Append("next:").Append(next);
-        return new BoardPage(documents, next, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag.ToString())))[..32]}\"");
+        return new BoardPage(documents, next, tag.Finish(next));
     }
 
     /// <summary>The listed ids in ordinal order, sorted again only after the membership changed.</summary>

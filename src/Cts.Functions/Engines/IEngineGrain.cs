@@ -25,6 +25,12 @@ public interface IEngineGrain : IGrainWithStringKey
     /// <summary>Closes one open position at market (an operator's forced close), recorded like any other exit.</summary>
     Task<PositionCloseResult> ClosePosition(string positionId, string actor, string? correlationId);
 
+    /// <summary>
+    /// An operator's forced entry: opens a position on one of the engine's symbols while it is Running or Paused,
+    /// within its limits and balance; refusals are answered, not thrown.
+    /// </summary>
+    Task<ForceEntryResult> ForceEnter(ForceEntryCommand command);
+
     /// <summary>Activates the engine so it recovers as SPEC §3 "Durability" says; used by the boot scan.</summary>
     Task<EngineStatus> Recover();
 }

@@ -6,6 +6,15 @@ namespace Cts.Functions.Storage;
 /// <summary>Reads positions from the trading table for the API (the engines write them through their journals).</summary>
 public sealed class PositionStore(CtsTables tables)
 {
+    /// <summary>One position of a connection, open or closed; null when there is none with that id.</summary>
+    public async Task<Position?> GetAsync(string connectionId, string positionId, CancellationToken cancellationToken = default)
+    {
+        var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(connectionId, TradingEntities.PositionPrefix + positionId,
+            cancellationToken: cancellationToken);
+        return found.HasValue && found.Value is { } entity ? TradingEntities.ToPosition(entity) : null;
+    }
+
     /// <summary>Positions, newest first, for one connection or all, optionally only open or closed ones.</summary>
     public async Task<IReadOnlyList<Position>> QueryAsync(string? connectionId, PositionStatus? status, int top,
         CancellationToken cancellationToken = default)

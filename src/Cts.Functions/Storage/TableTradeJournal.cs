@@ -8,14 +8,36 @@ namespace Cts.Functions.Storage;
 /// An engine's trade journal on Azure Tables, one partition per connection, so settling an intent, writing its
 /// position and the PnL total is one atomic entity-group transaction. Only the engine writes its partition.
 /// </summary>
-public sealed class TableTradeJournal(CtsTables tables, string connectionId) : ITradeJournal
+/// <remarks>
+/// An intent is written on the cycle path before its order is sent, so its write is bounded by
+/// <paramref name="intentWriteTimeout"/> (default <see cref="DefaultIntentWriteTimeout"/>): past it the write counts as
+/// failed (<see cref="JournalUnavailableException"/>), the order is not sent, and a storage stall costs a cycle seconds
+/// rather than as long as the stall lasts.
+/// </remarks>
+public sealed class TableTradeJournal(CtsTables tables, string connectionId, TimeSpan? intentWriteTimeout = null) : ITradeJournal
 {
     private const int MaxBatch = 100;
 
+    public static readonly TimeSpan DefaultIntentWriteTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly TimeSpan _intentWriteTimeout = intentWriteTimeout ?? DefaultIntentWriteTimeout;
+
     public Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken) => Guard(() => LoadCoreAsync(cancellationToken));
 
-    public Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken) =>
-        Guard(() => SaveIntentCoreAsync(intent, cancellationToken));
+    public async Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_intentWriteTimeout);
+        try
+        {
+            await Guard(() => SaveIntentCoreAsync(intent, timeout.Token));
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new JournalUnavailableException(
+                $"the trade journal did not record the intent within {_intentWriteTimeout.TotalSeconds:0.#} s", e);
+        }
+    }
 
     public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken) =>
         Guard(() => CompleteCoreAsync(settled, position, realizedPnlTotal, cancellationToken));

@@ -132,4 +132,34 @@ public sealed class ClientOrderIdTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ClientOrderId.For("conn-1", "BTCUSDT", At, (OrderSide)7));
         Assert.Throws<ArgumentException>(() => ClientOrderId.ForExit(""));
     }
+
+    [Fact]
+    public void An_operator_entry_id_is_the_same_for_the_same_request_and_differs_for_another()
+    {
+        var id = ClientOrderId.ForOperatorEntry("conn-1", "BTCUSDT", "req-1");
+
+        Assert.Equal(id, ClientOrderId.ForOperatorEntry("conn-1", "BTCUSDT", "req-1"));
+        Assert.True(ClientOrderId.IsWellFormed(id));
+        Assert.Matches(Binance, id);
+        Assert.NotEqual(id, ClientOrderId.ForOperatorEntry("conn-1", "BTCUSDT", "req-2"));
+        Assert.NotEqual(id, ClientOrderId.ForOperatorEntry("conn-1", "ETHUSDT", "req-1"));
+        Assert.NotEqual(id, ClientOrderId.ForOperatorEntry("conn-2", "BTCUSDT", "req-1"));
+        // Length-prefixed parts: moving characters between symbol and key cannot give the same id.
+        Assert.NotEqual(ClientOrderId.ForOperatorEntry("c", "AB", "C"), ClientOrderId.ForOperatorEntry("c", "A", "BC"));
+    }
+
+    [Fact]
+    public void An_operator_entry_id_never_meets_a_signal_entry_id_of_the_same_connection_and_symbol()
+    {
+        var at = At.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.NotEqual(ClientOrderId.For("conn-1", "BTCUSDT", At, OrderSide.Buy), ClientOrderId.ForOperatorEntry("conn-1", "BTCUSDT", at));
+    }
+
+    [Fact]
+    public void The_operator_entry_id_is_stable_across_releases()
+    {
+        // Pinned like the signal ids: a retried request after an upgrade must still be the same order.
+        Assert.Equal("cts-d2unqamfiejzoxesmk3dip3qaz", ClientOrderId.ForOperatorEntry("conn-1", "BTCUSDT", "req-1"));
+    }
 }

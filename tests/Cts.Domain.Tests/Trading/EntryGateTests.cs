@@ -76,4 +76,30 @@ public sealed class EntryGateTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => EntryGate.CanOpen(-1, Risk, false, false));
     }
+
+    [Fact]
+    public void A_forced_entry_is_allowed_below_the_limit()
+    {
+        Assert.True(EntryGate.CanForceOpen(2, Risk, canPersist: true).Allowed);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void A_forced_entry_respects_the_open_position_limit(int open)
+    {
+        var decision = EntryGate.CanForceOpen(open, Risk, canPersist: true);
+
+        Assert.False(decision.Allowed);
+        Assert.Equal(EntryRefusal.MaxOpenPositions, decision.Refusal);
+    }
+
+    [Fact]
+    public void No_forced_entry_while_the_engine_cannot_persist_even_below_the_limit()
+    {
+        var decision = EntryGate.CanForceOpen(0, Risk, canPersist: false);
+
+        Assert.False(decision.Allowed);
+        Assert.Equal(EntryRefusal.StorageUnavailable, decision.Refusal);
+    }
 }

@@ -1,0 +1,81 @@
+using Cts.Domain.Processors;
+using Cts.Domain.Strategies;
+using Cts.Domain.Tests.Processors;
+using Cts.Domain.Trading;
+
+namespace Cts.Domain.Tests.Trading;
+
+/// <summary>An entry whose intent write fails (storage down or too slow) is never sent, and is recorded as such once storage answers.</summary>
+public sealed class WithdrawnEntryTests
+{
+    /// <summary>The in-memory journal, except that intent writes fail while <see cref="Down"/>.</summary>
+    private sealed class FlakyJournal : ITradeJournal
+    {
+        public InMemoryTradeJournal Inner { get; } = new();
+        public bool Down { get; set; }
+
+        public Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken) => Inner.LoadAsync(cancellationToken);
+
+        public Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken) => Down
+            ? throw new JournalUnavailableException("the trade journal did not record the intent within 2 s", new TimeoutException())
+            : Inner.SaveIntentAsync(intent, cancellationToken);
+
+        public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken) =>
+            Inner.CompleteAsync(settled, position, realizedPnlTotal, cancellationToken);
+
+        public Task SaveMarksAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken) =>
+            Inner.SaveMarksAsync(positions, cancellationToken);
+    }
+
+    [Fact]
+    public async Task An_entry_whose_intent_is_not_written_is_not_sent_not_retried_and_later_recorded_as_rejected()
+    {
+        var journal = new FlakyJournal { Down = true };
+        var rig = new TradingRig();
+        var book = TradingBook.Empty();
+        var orders = new OrderExecutor("conn-1", rig.Paper, journal, book, rig.Time);
+        var signal = TradingRig.Start.AddMinutes(-1);
+
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => orders.OpenAsync("BTCUSDT", signal, 25m, CancellationToken.None));
+
+        Assert.Equal(0, rig.Ledger.OrderCount);
+        var id = ClientOrderId.For("conn-1", "BTCUSDT", signal, OrderSide.Buy);
+        Assert.True(book.HasUsed(id), "the same signal is not tried again");
+        Assert.True(book.NeedsReconcile);
+        Assert.Empty(book.PendingIntents);
+
+        journal.Down = false;
+        await orders.ReconcileAsync(CancellationToken.None);
+
+        var recorded = Assert.Single(journal.Inner.Intents);
+        Assert.Equal((id, IntentStatus.Rejected, OrderExecutor.WithdrawnReason), (recorded.ClientOrderId, recorded.Status, recorded.RejectReason));
+        Assert.False(book.NeedsReconcile);
+        Assert.Equal(0, rig.Ledger.OrderCount);
+        // A later activation loads it as settled, so it is never sent.
+        Assert.Empty((await journal.LoadAsync(CancellationToken.None)).PendingIntents);
+    }
+
+    [Fact]
+    public async Task The_strategies_processor_records_the_withdrawal_once_the_engine_can_persist_again()
+    {
+        var journal = new FlakyJournal { Down = true };
+        var strategy = new ScriptedStrategy { Next = StrategySignal.Enter(TradingRig.Start.AddMinutes(-1), "scripted", new Dictionary<string, double>()) };
+        var rig = new TradingRig(strategy);
+        var book = TradingBook.Empty();
+        var context = new EngineCycleContext("conn-1", ["BTCUSDT"], rig.Paper,
+            new Trader(strategy, rig.Risk, book, new OrderExecutor("conn-1", rig.Paper, journal, book, rig.Time), rig.Fills));
+        await rig.Indications.RunAsync(context, CancellationToken.None);
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => rig.Strategies.RunAsync(context, CancellationToken.None));
+
+        journal.Down = false;
+        context.CanPersist = false;
+        await rig.Strategies.RunAsync(context, CancellationToken.None);
+        Assert.Empty(journal.Inner.Intents);
+
+        context.CanPersist = true;
+        await rig.Strategies.RunAsync(context, CancellationToken.None);
+
+        Assert.Equal(IntentStatus.Rejected, Assert.Single(journal.Inner.Intents).Status);
+        Assert.Equal(0, rig.Ledger.OrderCount);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Json;
+using Cts.Functions.Api;
+using Cts.Functions.Engines;
+using Microsoft.AspNetCore.Http;
+
+namespace Cts.Functions.Tests.Api;
+
+/// <summary>
+/// The status-all body written straight from the board's ready documents: byte for byte what serializing the page
+/// with System.Text.Json writes, and streamed to the client in bounded pieces rather than assembled whole.
+/// </summary>
+public sealed class EngineListResultTests
+{
+    private static readonly DateTimeOffset AsOf = new DateTimeOffset(2026, 12, 1, 23, 45, 6, 789, TimeSpan.Zero).AddTicks(1234);
+
+    /// <summary>Status documents as the board keeps them: one engine's status serialized once with the API's options.</summary>
+    private static byte[][] Documents(int count)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiJson.Configure(options);
+        return Enumerable.Range(0, count).Select(i => JsonSerializer.SerializeToUtf8Bytes(new EngineStatus
+        {
+            ConnectionId = $"engine-{i:D5}",
+            State = i % 3 == 0 ? "Running" : "Stopped",
+            AllowedActions = ["pause", "stop", "restart"],
+            RestartReason = i % 7 == 0 ? "credentials changed — \"quoted\" <tag> é" : null,
+            Processors = new Dictionary<string, ProcessorHealthView>
+            {
+                ["realtime"] = new() { IntervalMs = 1000, Runs = i * 10, LastError = i % 5 == 0 ? "timed out after 5 s" : null },
+            },
+            OpenPositions = i % 4,
+            RealizedPnl = i * 1.25m,
+            UpdatedAt = AsOf.AddSeconds(-i),
+        }, options)).ToArray();
+    }
+
+    /// <summary>The same page written the way System.Text.Json writes <see cref="EngineList"/>'s shape.</summary>
+    private static byte[] Reference(IReadOnlyList<byte[]> documents, string? continuationToken)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("engines");
+            foreach (var document in documents)
+            {
+                writer.WriteRawValue(document);
+            }
+            writer.WriteEndArray();
+            writer.WriteNumber("count", documents.Count);
+            writer.WriteString("asOf", AsOf);
+            if (continuationToken is null)
+            {
+                writer.WriteNull("continuationToken");
+            }
+            else
+            {
+                writer.WriteString("continuationToken", continuationToken);
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static async Task<RecordingStream> WriteAsync(IReadOnlyList<byte[]> documents, string? continuationToken)
+    {
+        var body = new RecordingStream();
+        var context = new DefaultHttpContext();
+        context.Response.Body = body;
+        await new EngineListResult(documents, AsOf, continuationToken).ExecuteAsync(context);
+        await context.Response.CompleteAsync();
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", context.Response.ContentType);
+        return body;
+    }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(1, null)]
+    [InlineData(3, "engine-00002")]
+    [InlineData(40, "a \"token\" é")]
+    public async Task The_body_is_byte_identical_to_the_serialized_page(int count, string? continuationToken)
+    {
+        var documents = Documents(count);
+
+        var body = await WriteAsync(documents, continuationToken);
+
+        Assert.Equal(Encoding.UTF8.GetString(Reference(documents, continuationToken)), Encoding.UTF8.GetString(body.Bytes));
+        using var parsed = JsonDocument.Parse(body.Bytes);
+        Assert.Equal(count, parsed.RootElement.GetProperty("engines").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_thousand_documents_reach_the_client_in_pieces_no_larger_than_the_flush_threshold_and_one_document()
+    {
+        var documents = Documents(1000);
+        var largest = documents.Max(d => d.Length);
+
+        var body = await WriteAsync(documents, "engine-00999");
+
+        Assert.Equal(Reference(documents, "engine-00999"), body.Bytes);
+        var total = body.Bytes.Length;
+        Assert.True(total > 8 * EngineListResult.FlushAt, $"the page is {total} bytes");
+        Assert.True(body.Writes >= total / (EngineListResult.FlushAt + largest + 1), $"{body.Writes} writes for {total} bytes");
+        Assert.True(body.LargestWrite <= EngineListResult.FlushAt + largest + 1,
+            $"a write of {body.LargestWrite} bytes: the body was assembled instead of streamed");
+    }
+
+    [Fact]
+    public async Task Writing_a_page_allocates_nothing_that_grows_with_its_documents()
+    {
+        var documents = Documents(1000);
+        var pageBytes = documents.Sum(d => (long)d.Length);
+
+        async Task<long> AllocatedAsync()
+        {
+            var context = new DefaultHttpContext();
+            context.Response.Body = Stream.Null;
+            // Over a body that completes at once, the whole write runs synchronously on this thread.
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            await new EngineListResult(documents, AsOf, null).ExecuteAsync(context);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        await AllocatedAsync(); // warm-up: first-call costs are not per request
+
+        var allocated = await AllocatedAsync();
+
+        // Serializing or buffering the page would allocate at least its size (the previous writer allocated 1.2× it).
+        Assert.True(allocated < pageBytes / 20, $"{allocated} bytes allocated for a {pageBytes}-byte page");
+    }
+
+    /// <summary>A response body that keeps what it is given and how it was given.</summary>
+    private sealed class RecordingStream : MemoryStream
+    {
+        private readonly List<int> _writes = [];
+
+        public byte[] Bytes => ToArray();
+        public int Writes => _writes.Count;
+        public int LargestWrite => _writes.Count == 0 ? 0 : _writes.Max();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            _writes.Add(count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _writes.Add(buffer.Length);
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            _writes.Add(count);
+            return base.WriteAsync(buffer, offset, count, cancellationToken);
+        }
+    }
+}

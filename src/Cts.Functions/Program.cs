@@ -6,7 +6,16 @@ using Cts.Functions.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddFunctionsConfiguration();
 builder.AddCtsDefaults();
-builder.AddCtsSecurity();
+try
+{
+    builder.AddCtsSecurity();
+}
+catch (HostConfigurationException refused)
+{
+    // A host that would run insecurely (e.g. Production without the key-encryption certificate) does not start.
+    Console.Error.WriteLine($"CTS host not started: {refused.Message}");
+    return 1;
+}
 builder.AddCtsObservability();
 builder.Services.AddCtsStorage(builder.Configuration);
 builder.Services.AddCtsEngines(builder.Configuration);
@@ -14,16 +23,22 @@ builder.Services.AddCtsBackups(builder.Configuration);
 builder.AddCtsSilo();
 
 var app = builder.Build();
+// CSP, nosniff and no-referrer on every response, errors included.
+app.UseSecurityHeaders();
 app.UseCtsErrorHandling();
 app.UseCorrelationId();
-// The live page (wwwroot): static files carry no data, every API call they make sends the API key.
+// Before the static files: pages (but the sign-in page) need a session; their scripts and styles carry no data.
+app.UseAuthentication();
+app.UseBrowserPageGate();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseRequestSizeLimit();
-app.UseAuthentication();
 app.UseAuthorization();
+// Writes signed in only by the session cookie must carry the antiforgery token.
+app.UseCookieAntiforgery();
 app.UseConfigSnapshots();
 app.MapCtsHealth();
+app.MapSignIn();
 app.MapCtsObservability();
 app.MapEnginesApi();
 app.MapConnectionsApi();
@@ -35,6 +50,7 @@ app.MapAuditApi();
 app.MapBackupsApi();
 app.MapTradeEngineAliases();
 app.Run();
+return 0;
 
 /// <summary>Visible to the test host (WebApplicationFactory).</summary>
 public partial class Program;

@@ -1,20 +1,14 @@
-// Drives the live page in Debian's Chromium: start an engine with its button, see Running within 3 s without a
-// reload, pause, see positions appear, stop; saves a screenshot. Usage: node live-page.mjs <baseUrl> <apiKey> <engineId> <screenshot>
-import { chromium } from "playwright-core";
+// Drives the live page in Debian's Chromium: sign in through the form, start an engine with its button, see Running
+// within 3 s without a reload, pause, see positions appear, stop; saves a screenshot.
+// Usage: node live-page.mjs <baseUrl> <apiKey> <engineId> <screenshot>
+import { withBrowser, newPage, signIn, step, violations } from "./browser.mjs";
 
 const [baseUrl, apiKey, engine, screenshot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-const step = (name) => console.log(`step: ${name}`);
-try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
-  page.on("pageerror", (e) => console.log(`pageerror: ${e.message}`));
-  await page.goto(baseUrl);
-  await page.fill("#key", apiKey);
-  await page.click("#login button");
+await withBrowser(75000, async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 800 } });
+  const page = await newPage(context);
+  await signIn(page, baseUrl, "/", apiKey);
+  step("signed in through the form");
   const row = `tr[data-engine="${engine}"]`;
   await page.waitForSelector(`${row} .badge[data-state="Enabled"]`, { timeout: 10000 });
   step("page shows the Enabled engine");
@@ -38,8 +32,12 @@ try {
     throw new Error(`buttons enabled when Stopped: ${enabled}`);
   }
   step("only Start is enabled when Stopped");
+  const blocked = await violations(page);
+  if (blocked.length > 0) { throw new Error(`CSP violations: ${blocked.join("; ")}`); }
+  step("no CSP violations");
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  if (stored.includes(apiKey)) { throw new Error("the API key is kept in the browser's storage"); }
+  step("the API key is not in browser storage");
   await page.screenshot({ path: screenshot, fullPage: true });
   step("screenshot saved");
-} finally {
-  await browser.close();
-}
+});

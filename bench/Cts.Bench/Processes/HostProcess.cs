@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace Cts.Bench.Processes;
@@ -35,6 +37,19 @@ public sealed class HostProcess : IDisposable
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };
+        // The host runs as Production, which refuses to start without the key ring's encryption certificate: one
+        // for this run, kept for every relaunch on the same storage.
+        Directory.CreateDirectory(_workingDirectory);
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var certificate = Path.Combine(_workingDirectory, "keyring.pfx");
+        using (var rsa = RSA.Create(2048))
+        using (var self = new CertificateRequest("CN=CTS bench key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7)))
+        {
+            File.WriteAllBytes(certificate, self.Export(X509ContentType.Pfx, password));
+        }
+        _environment["DataProtection__CertificatePath"] = certificate;
+        _environment["DataProtection__CertificatePassword"] = password;
     }
 
     public int HttpPort { get; }

@@ -47,6 +47,8 @@ public static class ObservabilityExtensions
         app.MapGet(ApiDocsPath, () => Results.Content(ApiDocsPage.Html, "text/html; charset=utf-8"))
             .RequireViewer()
             .ExcludeFromDescription();
+        // The dashboard's page and style sheet without the inline style and data: font the CSP blocks.
+        DashboardPage.Map(app, DashboardPath, endpoint => endpoint.RequireAdmin().ExcludeFromDescription());
         app.MapOrleansDashboard(routePrefix: DashboardPath)
             .RequireAdmin()
             .WithDashboardGuard()

@@ -95,6 +95,10 @@ public sealed class ApiKeyRing
         return found;
     }
 
+    /// <summary>Whether a key with this name and role is still configured (a session stands for one).</summary>
+    public bool Has(string name, string role) =>
+        _entries.Any(e => string.Equals(e.Entry.Name, name, StringComparison.Ordinal) && string.Equals(e.Entry.Role, role, StringComparison.Ordinal));
+
     /// <summary>The hash to configure for a key: lowercase hex SHA-256 of its UTF-8 bytes.</summary>
     public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Cts.Functions.Security;
 
-/// <summary>Wiring of API-key authentication, the role policies, and the request size limit.</summary>
+/// <summary>
+/// Wiring of authentication (API keys and browser sessions), the role policies, antiforgery, the request size limit and
+/// the encrypted key ring.
+/// </summary>
 public static class SecurityExtensions
 {
     /// <summary>Request bodies larger than this are refused with 413 (SPEC §4).</summary>
@@ -17,9 +20,23 @@ public static class SecurityExtensions
     {
         builder.Services.AddOptions<ApiKeyOptions>().Bind(builder.Configuration.GetSection(ApiKeyOptions.Section));
         builder.Services.AddSingleton<ApiKeyRing>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // X-Api-Key for the API and its clients; the session cookie for browsers (POST /signin). One default scheme picks
+        // between them per request, so every policy and route works with either.
+        builder.Services.AddAuthentication(BrowserSession.ApiKeyOrSession)
+            .AddPolicyScheme(BrowserSession.ApiKeyOrSession, "API key or browser session", o => o.ForwardDefaultSelector = BrowserSession.SelectScheme)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
-                ApiKeyAuthenticationHandler.SchemeName, null);
+                ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(BrowserSession.SchemeName, BrowserSession.Configure);
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.HeaderName = BrowserSession.AntiforgeryHeader;
+            o.Cookie.Name = BrowserSession.AntiforgeryCookieName;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            // frame-ancestors 'none' in the CSP already forbids framing.
+            o.SuppressXFrameOptionsHeader = true;
+        });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Viewer, p => p.RequireRole(Roles.AtLeast(Roles.Viewer)))
             .AddPolicy(Roles.Operator, p => p.RequireRole(Roles.AtLeast(Roles.Operator)))
@@ -27,14 +44,42 @@ public static class SecurityExtensions
             // A route that forgets to say who may call it is closed to everyone but admins, not open.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(Roles.AtLeast(Roles.Admin)).Build());
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-
-        // Credentials are encrypted with keys kept in the project's blob storage, not on one machine's disk.
-        builder.Services.AddDataProtection().SetApplicationName("cts");
-        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>>((keys, storage) =>
-            keys.XmlRepository = new BlobXmlRepository(new BlobServiceClient(storage.Value.ConnectionString)
-                .GetBlobContainerClient(storage.Value.Prefix + "dataprotection")));
+        builder.AddKeyRing();
         builder.Services.AddSingleton<SecretProtector>();
         return builder;
+    }
+
+    /// <summary>
+    /// The Data Protection key ring (it encrypts exchange credentials, session cookies and antiforgery tokens) lives in
+    /// the project's blob storage, so every node and restart shares it, and is itself encrypted with a key-encryption
+    /// certificate that lives elsewhere (<c>DataProtection:CertificatePath</c>): whoever reads the storage account
+    /// gets ciphertext and wrapped keys, never a usable key. Production refuses to start without the certificate.
+    /// </summary>
+    private static void AddKeyRing(this WebApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("cts");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>>((keys, storage) =>
+            keys.XmlRepository = new BlobXmlRepository(new BlobServiceClient(storage.Value.ConnectionString)
+                .GetBlobContainerClient(storage.Value.Prefix + BlobXmlRepository.ContainerSuffix)));
+        if (string.IsNullOrWhiteSpace(settings.CertificatePath))
+        {
+            if (builder.Environment.IsProduction())
+            {
+                throw new HostConfigurationException(KeyRingCertificate.MissingInProduction);
+            }
+            builder.Services.AddHostedService<UnencryptedKeyRingWarning>();
+            return;
+        }
+        var current = KeyRingCertificate.Load(settings.CertificatePath, settings.CertificatePassword, "DataProtection:CertificatePath");
+        var previous = settings.PreviousCertificates
+            .Select((file, i) => KeyRingCertificate.Load(file.Path, file.Password, $"DataProtection:PreviousCertificates:{i}:Path"))
+            .ToArray();
+        dataProtection.ProtectKeysWithCertificate(current);
+        if (previous.Length > 0)
+        {
+            dataProtection.UnprotectKeysWithAnyCertificate([current, .. previous]);
+        }
     }
 
     /// <summary>

@@ -6,11 +6,16 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 namespace Cts.Functions.Storage;
 
 /// <summary>
-/// Keeps the Data Protection key ring in the project's blob storage (one blob per key), so every node and every
-/// restart decrypts what another encrypted, and losing a machine's disk loses no key.
+/// Keeps the Data Protection key ring in the project's blob storage (one blob per key, container
+/// <c>{prefix}dataprotection</c>), so every node and every restart decrypts what another encrypted, and losing a
+/// machine's disk loses no key. What it stores is what Data Protection hands it: with a key-encryption certificate
+/// configured (<c>DataProtection:CertificatePath</c>) each key's secret is an XML-encrypted element only that
+/// certificate's private key opens.
 /// </summary>
 public sealed class BlobXmlRepository(BlobContainerClient container) : IXmlRepository
 {
+    public const string ContainerSuffix = "dataprotection";
+
     private readonly Lazy<bool> _created = new(() =>
     {
         container.CreateIfNotExists();

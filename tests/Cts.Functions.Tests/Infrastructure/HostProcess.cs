@@ -368,6 +368,7 @@ public sealed class HostProcess : IAsyncDisposable
                 || key.StartsWith("cts__", StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith("Paper__", StringComparison.OrdinalIgnoreCase)
                 || key.StartsWith("Auth__", StringComparison.OrdinalIgnoreCase)
+                || key.StartsWith("DataProtection__", StringComparison.OrdinalIgnoreCase)
                 || key.Equals("Urls", StringComparison.OrdinalIgnoreCase)
                 || key.EndsWith("_URLS", StringComparison.OrdinalIgnoreCase)
                 || key.EndsWith("_HTTP_PORTS", StringComparison.OrdinalIgnoreCase)
@@ -389,6 +390,11 @@ public sealed class HostProcess : IAsyncDisposable
         environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
         environment["Logging__LogLevel__Polly"] = "Warning";
         foreach (var (key, value) in TestKeys.Settings("__"))
+        {
+            environment[key] = value;
+        }
+        // The host runs as Production, which refuses to start without the key ring's encryption certificate.
+        foreach (var (key, value) in TestKeyRingCertificate.Shared.Settings("__"))
         {
             environment[key] = value;
         }

@@ -106,10 +106,10 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         book.Begin(intent);
         // From here a failure leaves the intent pending; the next cycle or activation reconciles it.
         var result = await exchange.PlaceOrderAsync(RequestFor(intent), cancellationToken).ConfigureAwait(false);
-        Position? position;
+        (Position? Position, OrderIntent Settled) recorded;
         try
         {
-            position = await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
+            recorded = await RecordAsync(intent, result, cancellationToken).ConfigureAwait(false);
         }
         catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Close)
         {
@@ -121,7 +121,7 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
             // Recorded as rejected (never acted on again); raised so the cycle's health and the audit say why.
             throw new OrderNotSentException(intent.ClientOrderId, intent.Symbol, result.RejectReason ?? "not sent");
         }
-        return position;
+        return recorded;
     }
 
     private async Task<(Position? Position, OrderIntent Settled)> RecordAsync(OrderIntent intent, OrderResult result, CancellationToken cancellationToken)

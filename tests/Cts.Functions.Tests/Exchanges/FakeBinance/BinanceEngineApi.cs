@@ -12,17 +12,32 @@ public static class BinanceEngineApi
 
     /// <summary>
     /// A preset that enters on the fake's candles at once (rsi-reversion whose oversold level is almost always met),
-    /// at most one position, a 2 % stop-loss. (When force-entry lands, <c>POST /api/engines/{id}/positions</c> replaces
-    /// the eager strategy in these tests.)
+    /// at most one position, a 2 % stop-loss: for the tests about what an entry's order meets at the venue.
     /// </summary>
-    public static async Task CreatePresetAsync(this HttpClient client, string id = "binance-eager", decimal positionSizeQuote = 100m)
+    public static Task CreatePresetAsync(this HttpClient client, string id = "binance-eager", decimal positionSizeQuote = 100m) =>
+        client.CreatePresetAsync(id, rsiOversold: 99.0, positionSizeQuote);
+
+    /// <summary>A preset that never enters by itself (RSI is never below 0.01): positions come only from force-entry.</summary>
+    public static Task CreateQuietPresetAsync(this HttpClient client, string id = "binance-quiet") =>
+        client.CreatePresetAsync(id, rsiOversold: 0.01, positionSizeQuote: 100m);
+
+    private static async Task CreatePresetAsync(this HttpClient client, string id, double rsiOversold, decimal positionSizeQuote)
     {
         var response = await client.PostAsJsonAsync("/api/presets", new
         {
-            id, name = id, strategy = "rsi-reversion", rsiOversold = 99.0, rsiOverbought = 99.9,
+            id, name = id, strategy = "rsi-reversion", rsiOversold, rsiOverbought = 99.9,
             positionSizeQuote, maxOpenPositions = 1, stopLossPct = 2m, takeProfitPct = 50m,
         });
         Assert.True(response.IsSuccessStatusCode, $"preset: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The operator's force-entry (<c>POST /api/engines/{id}/positions</c>); returns the 201's position document.</summary>
+    public static async Task<JsonNode> ForceEnterAsync(this HttpClient client, string id, string symbol, decimal quoteAmount)
+    {
+        var response = await client.PostAsJsonAsync($"/api/engines/{id}/positions", new { symbol, quoteAmount });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"force-entry: {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)!;
     }
 
     /// <summary>Creates a binance connection on BTCUSDT with <paramref name="presetId"/>, enables it and starts its engine; returns the start status.</summary>

@@ -35,16 +35,18 @@ public sealed class BinanceEngineTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_polls_candles_and_quotes_enters_with_a_signed_filled_order_and_the_stop_loss_sells_the_held_quantity()
+    public async Task Start_polls_candles_and_quotes_a_force_entry_is_a_signed_filled_order_and_the_stop_loss_sells_the_held_quantity()
     {
-        await _client.CreatePresetAsync();
-        var started = await _client.StartBinanceEngineAsync("bn-life");
+        await _client.CreateQuietPresetAsync();
+        var started = await _client.StartBinanceEngineAsync("bn-life", presetId: "binance-quiet");
         Assert.Equal("Running", started.State());
 
         await Eventually.UntilAsync(() => Task.FromResult(_fake.RequestsTo("GET", "/api/v3/klines").Count > 0
             && _fake.RequestsTo("GET", "/api/v3/ticker/bookTicker").Count > 0), Wait, "candles and quotes are polled", _fake.Describe);
-        var open = await Eventually.UntilAsync(() => _client.PositionsAsync("bn-life", "open"), p => p.Count == 1, Wait,
-            "the entry is filled and recorded", _fake.Describe);
+        Assert.Empty(_fake.Orders); // the quiet preset never enters by itself: the one order below is the operator's
+        var entered = await _client.ForceEnterAsync("bn-life", FakeBinanceServer.Symbol, 100m);
+        var open = await _client.PositionsAsync("bn-life", "open");
+        Assert.Equal(entered["id"]!.GetValue<string>(), Assert.Single(open)!["id"]!.GetValue<string>());
 
         var buy = Assert.Single(_fake.Orders);
         Assert.Equal(("BUY", "FILLED", 100m), (buy.Side, buy.Status, buy.QuoteOrderQty));

@@ -16,7 +16,14 @@ public static class ConnectionsApi
         api.MapPost("/", Create).RequireAdmin();
         api.MapGet("/{id}", Get).RequireViewer();
         api.MapPut("/{id}", Replace).RequireAdmin();
-        api.MapDelete("/{id}", Delete).RequireAdmin();
+        api.MapDelete("/{id}", Delete).RequireAdmin()
+            .WithName("deleteConnection")
+            .WithSummary("Delete a connection and its engine record (409 while the engine is active or holds open positions, unless closePositions=true)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable")).RequireOperator();
         api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable")).RequireOperator();
         return api;
@@ -73,14 +80,20 @@ public static class ConnectionsApi
         return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
     }
 
-    public static async Task<IResult> Delete(HttpContext http, ConnectionService connections, string id)
+    /// <summary>
+    /// 204 once the connection and its engine record are gone; 409 while the engine is active, or while it holds open
+    /// positions (listed in <c>openPositions</c>) unless <paramref name="closePositions"/> closes them first.
+    /// </summary>
+    public static async Task<IResult> Delete(HttpContext http, ConnectionService connections, string id, bool? closePositions)
     {
         if (!ConnectionId.IsValid(id))
         {
             return Problems.InvalidId(id);
         }
-        var result = await connections.DeleteAsync(id, ConditionalRequest.IfMatch(http), Caller(http));
-        return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
+        var result = await connections.DeleteAsync(id, ConditionalRequest.IfMatch(http), closePositions ?? false, Caller(http));
+        return result.OpenPositions is { } open
+            ? Problems.OpenPositions(result.Detail ?? "the engine holds open positions", open)
+            : ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
     }
 
     private static async Task<IResult> RunEngineAction(HttpContext http, EngineService engines, string id, string action)

@@ -1,6 +1,8 @@
 using Cts.Domain.Connections;
+using Cts.Domain.Exchanges;
 using Cts.Functions.Config;
 using Cts.Functions.Engines;
+using Cts.Functions.Exchanges;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
 
@@ -24,6 +26,12 @@ public static class ConnectionsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapPost("/{id}/test", Test).RequireOperator()
+            .WithName("testConnection")
+            .WithSummary("Probe the connection's exchange: reachability, credentials, latency, clock skew and symbol rules (a refused key is 200 with ok: false)")
+            .Produces<ExchangeProbe>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable")).RequireOperator();
         api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable")).RequireOperator();
         return api;
@@ -94,6 +102,17 @@ public static class ConnectionsApi
         return result.OpenPositions is { } open
             ? Problems.OpenPositions(result.Detail ?? "the engine holds open positions", open)
             : ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
+    }
+
+    /// <summary>200 with the probe whatever the venue answered (<c>ok: false</c> with the reason when it refused or was not reached).</summary>
+    public static async Task<IResult> Test(ConnectionTester tester, string id, CancellationToken cancellationToken)
+    {
+        if (!ConnectionId.IsValid(id))
+        {
+            return Problems.InvalidId(id);
+        }
+        var probe = await tester.TestAsync(id, cancellationToken);
+        return probe is null ? Problems.NotFound("Connection", id) : TypedResults.Ok(probe);
     }
 
     private static async Task<IResult> RunEngineAction(HttpContext http, EngineService engines, string id, string action)

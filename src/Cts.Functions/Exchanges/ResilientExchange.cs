@@ -17,6 +17,7 @@ public static class ExchangeOperation
     public const string GetOrder = "get-order";
     public const string CancelOrder = "cancel-order";
     public const string Balance = "balance";
+    public const string Probe = "probe";
 }
 
 /// <summary>How one call through <see cref="ResilientExchange"/> ended, after its retries: one report per call.</summary>
@@ -76,6 +77,10 @@ public sealed class ResilientExchange(IExchange inner, ResiliencePipeline pipeli
             await _inner.CheckAsync(ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+
+    /// <summary>The venue's own probe (paper's rules, a real venue's latency and permissions), through the pipeline like every call.</summary>
+    public Task<ExchangeProbe> ProbeAsync(IReadOnlyList<string> symbols, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync(ExchangeOperation.Probe, ct => _inner.ProbeAsync(symbols, time, ct), cancellationToken);
 
     public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
         RunAsync(ExchangeOperation.Quote, ct => _inner.GetQuoteAsync(symbol, ct), cancellationToken);

@@ -37,6 +37,7 @@ public static class EngineHostExtensions
             configuration.GetValue<decimal?>("Paper:StartingQuoteBalance") ?? PaperLedger.DefaultStartingQuoteBalance));
         services.AddSingleton<ExchangeResiliencePipelines>();
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
+        services.AddSingleton<ConnectionTester>();
         services.AddSingleton<EngineService>();
         // status-all reads this projection, fed by the live events; it reconciles with the connections table itself.
         services.AddSingleton<EngineStatusBoard>();

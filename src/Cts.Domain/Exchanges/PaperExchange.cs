@@ -37,6 +37,24 @@ public sealed class PaperExchange(PaperMarket market, TimeProvider time, PaperFi
 
     public Task CheckAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Answers at once: the venue is in-process, there is no key to refuse and its clock is ours (skew 0). The symbols'
+    /// rules are <see cref="PaperSymbolRules"/>; a symbol paper cannot trade (not quoted in USDT) makes the probe
+    /// <c>Ok = false</c>, naming it.
+    /// </summary>
+    public Task<ExchangeProbe> ProbeAsync(IReadOnlyList<string> symbols, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        ArgumentNullException.ThrowIfNull(clock);
+        var started = clock.GetTimestamp();
+        var rules = symbols.Select(PaperSymbolRules.For).OfType<SymbolRules>().ToList();
+        var untradable = symbols.Where(s => PaperSymbolRules.For(s) is null).ToList();
+        var reason = untradable.Count == 0
+            ? null
+            : $"{UnsupportedQuoteAsset}: paper trades symbols quoted in {QuoteAsset} only, not {string.Join(", ", untradable)}";
+        return Task.FromResult(new ExchangeProbe(untradable.Count == 0, clock.GetElapsedTime(started).TotalMilliseconds, 0, true, rules, reason));
+    }
+
     public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
         Task.FromResult(market.QuoteAt(symbol, time.GetUtcNow()));
 

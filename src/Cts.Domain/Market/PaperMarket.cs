@@ -14,6 +14,9 @@ namespace Cts.Domain.Market;
 /// </remarks>
 public sealed class PaperMarket
 {
+    /// <summary>Prices (mid, bid, ask, candles) are rounded to this many decimals: the paper price tick.</summary>
+    public const int PriceDecimals = 8;
+
     private const int SegmentMinutes = 2048;
     private static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -145,7 +148,7 @@ public sealed class PaperMarket
         _ => 10 * Math.Pow(100, StableHash.Unit(StableHash.Of(symbol))),
     };
 
-    private static decimal Round(double value) => Math.Round((decimal)value, 8);
+    private static decimal Round(double value) => Math.Round((decimal)value, PriceDecimals);
 
-    private static decimal Round(decimal value) => Math.Round(value, 8);
+    private static decimal Round(decimal value) => Math.Round(value, PriceDecimals);
 }

@@ -15,4 +15,6 @@ public enum ExitReason
     Manual,
     /// <summary>The engine was stopped and flattened its positions.</summary>
     Shutdown,
+    /// <summary>The connection was deleted with <c>closePositions=true</c>, and its engine closed what it still held.</summary>
+    ConnectionDeleted,
 }

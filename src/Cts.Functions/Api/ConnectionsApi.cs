@@ -1,6 +1,8 @@
 using Cts.Domain.Connections;
+using Cts.Domain.Exchanges;
 using Cts.Functions.Config;
 using Cts.Functions.Engines;
+using Cts.Functions.Exchanges;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
 
@@ -16,7 +18,20 @@ public static class ConnectionsApi
         api.MapPost("/", Create).RequireAdmin();
         api.MapGet("/{id}", Get).RequireViewer();
         api.MapPut("/{id}", Replace).RequireAdmin();
-        api.MapDelete("/{id}", Delete).RequireAdmin();
+        api.MapDelete("/{id}", Delete).RequireAdmin()
+            .WithName("deleteConnection")
+            .WithSummary("Delete a connection and its engine record (409 while the engine is active or holds open positions, unless closePositions=true)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapPost("/{id}/test", Test).RequireOperator()
+            .WithName("testConnection")
+            .WithSummary("Probe the connection's exchange: reachability, credentials, latency, clock skew and symbol rules (a refused key is 200 with ok: false)")
+            .Produces<ExchangeProbe>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable")).RequireOperator();
         api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable")).RequireOperator();
         return api;
@@ -73,14 +88,31 @@ public static class ConnectionsApi
         return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
     }
 
-    public static async Task<IResult> Delete(HttpContext http, ConnectionService connections, string id)
+    /// <summary>
+    /// 204 once the connection and its engine record are gone; 409 while the engine is active, or while it holds open
+    /// positions (listed in <c>openPositions</c>) unless <paramref name="closePositions"/> closes them first.
+    /// </summary>
+    public static async Task<IResult> Delete(HttpContext http, ConnectionService connections, string id, bool? closePositions)
     {
         if (!ConnectionId.IsValid(id))
         {
             return Problems.InvalidId(id);
         }
-        var result = await connections.DeleteAsync(id, ConditionalRequest.IfMatch(http), Caller(http));
-        return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
+        var result = await connections.DeleteAsync(id, ConditionalRequest.IfMatch(http), closePositions ?? false, Caller(http));
+        return result.OpenPositions is { } open
+            ? Problems.OpenPositions(result.Detail ?? "the engine holds open positions", open)
+            : ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
+    }
+
+    /// <summary>200 with the probe whatever the venue answered (<c>ok: false</c> with the reason when it refused or was not reached).</summary>
+    public static async Task<IResult> Test(ConnectionTester tester, string id, CancellationToken cancellationToken)
+    {
+        if (!ConnectionId.IsValid(id))
+        {
+            return Problems.InvalidId(id);
+        }
+        var probe = await tester.TestAsync(id, cancellationToken);
+        return probe is null ? Problems.NotFound("Connection", id) : TypedResults.Ok(probe);
     }
 
     private static async Task<IResult> RunEngineAction(HttpContext http, EngineService engines, string id, string action)

@@ -7,7 +7,9 @@ namespace Cts.Functions.Api;
 /// <summary>
 /// <c>GET /api/events</c>: server-sent events of the engines. A reconnecting client sends <c>Last-Event-ID</c> and
 /// first receives what it missed (within the bus's window), then the live stream; a comment every 15 s keeps
-/// proxies from closing an idle stream.
+/// proxies from closing an idle stream. When the window cannot say what the client missed (its id is older than the
+/// window, or not one this node issued), the stream starts with a <c>reset</c> event: reload status-all, then go on
+/// with the replay that follows.
 /// </summary>
 public static class EventsApi
 {
@@ -15,21 +17,27 @@ public static class EventsApi
 
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events", Stream).WithTags("Live").RequireViewer();
+        app.MapGet("/api/events", Stream).WithTags("Live").RequireViewer()
+            .WithName("streamEvents")
+            .WithSummary("Server-sent events of every engine; Last-Event-ID replays the window, a reset event first when it cannot")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return app;
     }
 
     public static async Task Stream(HttpContext http, EngineEventBus bus, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var cancel = http.RequestAborted;
-        long? lastEventId = long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var id) ? id : null;
-        var (missed, live, unsubscribe) = bus.Subscribe(lastEventId);
+        var (missed, live, unsubscribe, gap) = bus.Subscribe(LastEventId(http.Request));
         try
         {
             http.Response.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";
             await http.Response.WriteAsync("retry: 2000\n\n", cancel);
+            if (gap is not null)
+            {
+                await WriteResetAsync(http, gap, json.Value.SerializerOptions, cancel);
+            }
             foreach (var item in missed)
             {
                 await WriteAsync(http, item, json.Value.SerializerOptions, cancel);
@@ -64,6 +72,32 @@ public static class EventsApi
         {
             unsubscribe();
         }
+    }
+
+    /// <summary>
+    /// The client's <c>Last-Event-ID</c>: null when it sent none (a new stream), -1 when it sent one that is not an id
+    /// of ours (which the bus treats as unknown, so the client is told to reset).
+    /// </summary>
+    private static long? LastEventId(HttpRequest request)
+    {
+        var header = request.Headers["Last-Event-ID"].ToString();
+        if (header.Length == 0)
+        {
+            return null;
+        }
+        return long.TryParse(header, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : -1;
+    }
+
+    private static Task WriteResetAsync(HttpContext http, ReplayGap gap, JsonSerializerOptions options, CancellationToken cancel)
+    {
+        var data = JsonSerializer.Serialize(new
+        {
+            gap.Reason,
+            gap.LastEventId,
+            gap.OldestEventId,
+            reload = "/api/engines",
+        }, options);
+        return http.Response.WriteAsync($"id: {gap.ResumeId}\nevent: {EngineEventTypes.Reset}\ndata: {data}\n\n", cancel);
     }
 
     private static Task WriteAsync(HttpContext http, EngineEvent item, JsonSerializerOptions options, CancellationToken cancel)

@@ -25,6 +25,12 @@ public static class Problems
     public static ProblemHttpResult Conflict(string title, string detail, IDictionary<string, object?>? extensions = null) => TypedResults.Problem(
         title: title, detail: detail, statusCode: StatusCodes.Status409Conflict, type: "https://cts.dev/problems/conflict", extensions: extensions);
 
+    /// <summary>409 for deleting a connection whose engine still holds open positions, naming each of them.</summary>
+    public static ProblemHttpResult OpenPositions(string detail, IReadOnlyList<PositionView> positions) => TypedResults.Problem(
+        title: "The connection's engine holds open positions", detail: detail, statusCode: StatusCodes.Status409Conflict,
+        type: "https://cts.dev/problems/open-positions",
+        extensions: new Dictionary<string, object?> { ["openPositions"] = positions });
+
     public static ProblemHttpResult PreconditionFailed(string what) => TypedResults.Problem(
         title: "The resource has changed", detail: $"The {what} was changed by someone else; read it again and retry with its new ETag.",
         statusCode: StatusCodes.Status412PreconditionFailed, type: "https://cts.dev/problems/precondition-failed");

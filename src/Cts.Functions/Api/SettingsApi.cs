@@ -45,13 +45,21 @@ public static class SettingsApi
         {
             return Problems.PreconditionFailed("settings");
         }
+        var changed = ChangedFields.Between(current?.Value ?? EngineSettings.Defaults, body);
+        if (changed.Count == 0 && current is not null)
+        {
+            // Nothing to change: nothing is written, the ETag stays, and the audit says so.
+            await audit.AppendAsync(AuditEntries.ConfigChange(time, http, "settings.update", null, ChangedFields.Describe(changed), AuditOutcomes.NoOp));
+            http.Response.Headers.ETag = current.ETag;
+            return TypedResults.Ok(current.Value);
+        }
         var (outcome, etag) = await store.SaveAsync(body, current?.ETag);
         if (outcome != WriteOutcome.Written)
         {
             return Problems.PreconditionFailed("settings");
         }
-        var changed = ChangedFields.Between(current?.Value ?? EngineSettings.Defaults, body);
-        await audit.AppendAsync(AuditEntries.ConfigChange(time, http, "settings.update", null, ChangedFields.Describe(changed)));
+        await audit.AppendAsync(AuditEntries.ConfigChange(time, http, "settings.update", null, ChangedFields.Describe(changed),
+            changed.Count == 0 ? AuditOutcomes.NoOp : AuditOutcomes.Changed));
         http.Response.Headers.ETag = etag;
         return TypedResults.Ok(body);
     }

@@ -24,6 +24,9 @@ public sealed record ConfigResult<T>(
     string? Detail = null,
     EngineStatus? EngineStatus = null) where T : class
 {
+    /// <summary>For a refused connection delete: the open positions its engine holds.</summary>
+    public IReadOnlyList<PositionView>? OpenPositions { get; init; }
+
     public static ConfigResult<T> Invalid(IReadOnlyDictionary<string, string[]> errors) => new(ConfigOutcome.Invalid, Errors: errors);
 
     public static ConfigResult<T> Invalid(string field, string message) =>

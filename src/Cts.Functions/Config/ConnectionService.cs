@@ -29,7 +29,7 @@ public sealed class ConnectionService(
         {
             return new(ConfigOutcome.AlreadyExists, Detail: $"A connection '{connection.Id}' exists; PUT replaces it.");
         }
-        await RecordAsync(caller, "connection.create", connection.Id, ChangedFields.Between(null, Redacted(connection)));
+        await RecordAsync(caller, "connection.create", connection.Id, FieldsOf(connection));
         return new(ConfigOutcome.Created, connection, etag);
     }
 
@@ -64,15 +64,22 @@ public sealed class ConnectionService(
             Version = before.Version + 1,
             UpdatedAt = time.GetUtcNow(),
         };
-        var (outcome, etag) = await store.ReplaceAsync(replaced, current.ETag);
-        if (outcome != WriteOutcome.Written)
-        {
-            return outcome == WriteOutcome.NotFound ? ConfigResult<Connection>.NotFound() : ConfigResult<Connection>.Stale();
-        }
         var changed = ChangedFields.Between(Redacted(before), Redacted(replaced), "version", "updatedAt").ToList();
         if (credentialsChanged)
         {
             changed.Add("credentials");
+            changed.Sort(StringComparer.Ordinal);
+        }
+        if (changed.Count == 0)
+        {
+            // Nothing to change: nothing is written, the version and ETag stay, and the audit says so.
+            await RecordAsync(caller, "connection.update", id, changed, AuditOutcomes.NoOp);
+            return new(ConfigOutcome.Ok, before, current.ETag);
+        }
+        var (outcome, etag) = await store.ReplaceAsync(replaced, current.ETag);
+        if (outcome != WriteOutcome.Written)
+        {
+            return outcome == WriteOutcome.NotFound ? ConfigResult<Connection>.NotFound() : ConfigResult<Connection>.Stale();
         }
         await RecordAsync(caller, "connection.update", id, changed);
         var reasons = RestartReasons.Between(before, replaced, credentialsChanged);
@@ -80,8 +87,12 @@ public sealed class ConnectionService(
         return new(ConfigOutcome.Ok, replaced, etag);
     }
 
-    /// <summary>Deletes a connection and its engine record; the engine refuses while it is active.</summary>
-    public async Task<ConfigResult<Connection>> DeleteAsync(string id, string? ifMatch, Caller caller)
+    /// <summary>
+    /// Deletes a connection and its engine record. The engine refuses while it is active, and while it holds open
+    /// positions unless <paramref name="closePositions"/>, in which case it closes them first through its normal exit
+    /// path (exit reason <c>connection-deleted</c>). The closed positions stay in the history until retention archives them.
+    /// </summary>
+    public async Task<ConfigResult<Connection>> DeleteAsync(string id, string? ifMatch, bool closePositions, Caller caller)
     {
         var current = await store.GetAsync(id);
         if (current is null)
@@ -93,7 +104,11 @@ public sealed class ConnectionService(
             return ConfigResult<Connection>.Stale();
         }
         var removal = await engines.Engine(id).Execute(
-            new EngineCommand(EngineAction.Delete.ToWire(), caller.Actor, "connection deleted", caller.CorrelationId));
+            new EngineCommand(EngineAction.Delete.ToWire(), caller.Actor, "connection deleted", caller.CorrelationId, closePositions));
+        if (removal is { Outcome: CommandOutcome.Conflict, OpenPositions: { } open })
+        {
+            return new(ConfigOutcome.Conflict, Detail: removal.Detail) { OpenPositions = open };
+        }
         if (removal.Outcome == CommandOutcome.Conflict)
         {
             return new(ConfigOutcome.Conflict, Detail: $"stop the engine before deleting the connection ({removal.Detail})",
@@ -141,7 +156,19 @@ public sealed class ConnectionService(
     /// <summary>The connection without its encrypted credentials, for comparing versions (ciphertexts differ on every write).</summary>
     private static Connection Redacted(Connection c) => c with { Credentials = null };
 
-    private Task RecordAsync(Caller caller, string action, string connectionId, IReadOnlyList<string> changed) =>
+    /// <summary>Every field a new connection sets, credentials by name when it has them (never their values).</summary>
+    private static IReadOnlyList<string> FieldsOf(Connection created)
+    {
+        var fields = ChangedFields.Between(null, Redacted(created)).ToList();
+        if (created.Credentials is not null)
+        {
+            fields.Add("credentials");
+        }
+        return fields.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private Task RecordAsync(Caller caller, string action, string connectionId, IReadOnlyList<string> changed,
+        string outcome = AuditOutcomes.Changed) =>
         audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller.Actor, action, connectionId, null, null,
-            ChangedFields.Describe(changed), AuditOutcomes.Changed, caller.CorrelationId));
+            ChangedFields.Describe(changed), outcome, caller.CorrelationId));
 }

@@ -72,12 +72,20 @@ public sealed class PresetService(PresetStore store, ConnectionStore connections
         }
         var before = stored?.Value ?? Preset.Default;
         var preset = draft with { Id = id, Version = before.Version + 1, UpdatedAt = time.GetUtcNow() };
+        var changed = ChangedFields.Between(before, preset, "version", "updatedAt");
+        if (changed.Count == 0 && stored is not null)
+        {
+            // Nothing to change: nothing is written, the version and ETag stay, and the audit says so.
+            await RecordAsync(caller, "preset.update", ChangedFields.Describe(changed), id, AuditOutcomes.NoOp);
+            return new(ConfigOutcome.Ok, stored.Value, stored.ETag);
+        }
         var (outcome, etag) = stored is null ? await store.CreateAsync(preset) : await store.ReplaceAsync(preset, stored.ETag);
         if (outcome != WriteOutcome.Written)
         {
             return ConfigResult<Preset>.Stale();
         }
-        await RecordAsync(caller, "preset.update", ChangedFields.Describe(ChangedFields.Between(before, preset, "version", "updatedAt")), id);
+        await RecordAsync(caller, "preset.update", ChangedFields.Describe(changed), id,
+            changed.Count == 0 ? AuditOutcomes.NoOp : AuditOutcomes.Changed);
         if (preset.TradesDifferentlyFrom(before))
         {
             foreach (var connection in await UsersAsync(id))
@@ -120,7 +128,7 @@ public sealed class PresetService(PresetStore store, ConnectionStore connections
             .Select(c => c.Value.Id)
             .ToList();
 
-    private Task RecordAsync(Caller caller, string action, string reason, string presetId) =>
+    private Task RecordAsync(Caller caller, string action, string reason, string presetId, string outcome = AuditOutcomes.Changed) =>
         audit.AppendAsync(new AuditEntry(time.GetUtcNow(), caller.Actor, action, "", null, null, $"preset {presetId}: {reason}",
-            AuditOutcomes.Changed, caller.CorrelationId));
+            outcome, caller.CorrelationId));
 }

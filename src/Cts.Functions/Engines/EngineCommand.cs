@@ -32,4 +32,8 @@ public enum CommandOutcome
 public sealed record EngineCommandResult(
     [property: Id(0)] CommandOutcome Outcome,
     [property: Id(1)] EngineStatus Status,
-    [property: Id(2)] string? Detail = null);
+    [property: Id(2)] string? Detail = null)
+{
+    /// <summary>For a refused <c>delete</c>: the open positions that keep the engine (and its connection) from going.</summary>
+    [Id(3)] public PositionView[]? OpenPositions { get; init; }
+}

@@ -123,7 +123,9 @@ public sealed partial class EngineGrain(
         if (decision.Kind == DecisionKind.Refused)
         {
             var detail = $"cannot {action.ToWire()} an engine that is {from}";
-            await RecordAsync(command.Actor, action.ToWire(), from, detail, AuditOutcomes.Refused, command.CorrelationId, to: from);
+            // The operator's reason stays the reason; the refusal is what became of it.
+            await RecordAsync(command.Actor, action.ToWire(), from, command.Reason, AuditOutcomes.Refused, command.CorrelationId, to: from,
+                detail: detail);
             return new EngineCommandResult(CommandOutcome.Conflict, BuildStatus(), detail);
         }
         if (decision.Kind == DecisionKind.NoOp)
@@ -162,9 +164,21 @@ public sealed partial class EngineGrain(
                 await MoveToAsync(decision.Target);
                 break;
             case EngineAction.Delete:
+                // Positions are never orphaned: an engine that still holds some is not deleted, unless asked to close them first.
+                var release = await ReleasePositionsAsync(command.ClosePositions);
+                if (release.Blocked)
+                {
+                    await RecordAsync(command.Actor, "delete", from, command.Reason, AuditOutcomes.Refused, command.CorrelationId, to: from,
+                        detail: release.Detail);
+                    return new EngineCommandResult(CommandOutcome.Conflict, BuildStatus(), release.Detail)
+                    {
+                        OpenPositions = release.Open.Select(PositionView.From).ToArray(),
+                    };
+                }
                 StopTimers();
                 await RemoveWatchdogAsync();
-                await RecordAsync(command.Actor, "delete", from, command.Reason, AuditOutcomes.Changed, command.CorrelationId, to: EngineState.Idle);
+                await RecordAsync(command.Actor, "delete", from, command.Reason, AuditOutcomes.Changed, command.CorrelationId, to: EngineState.Idle,
+                    detail: release.Detail);
                 _writes?.Stop();
                 await Writes.WriteNowAsync(() => state.ClearStateAsync());
                 state.State = new EngineGrainState();
@@ -206,43 +220,6 @@ public sealed partial class EngineGrain(
         await PersistAsync();
     }
 
-    public async Task<PositionCloseResult> ClosePosition(string positionId, string actor, string? correlationId)
-    {
-        // A stopped engine still owns its positions: build the trading side (without timers) to close one.
-        if (_run is null && !await InitializeTradingAsync())
-        {
-            return new PositionCloseResult(CloseOutcome.Rejected, null, state.State.LastError?.Message ?? "the engine cannot reach its exchange");
-        }
-        var trader = _run!.Context.Trader;
-        if (trader.Book.Find(positionId) is not { } position)
-        {
-            return new PositionCloseResult(CloseOutcome.NotFound, null);
-        }
-        var closed = await trader.Orders.CloseAsync(position, ExitReason.Manual, CancellationToken.None);
-        var from = Current;
-        await RecordAsync(actor, "close-position", from, $"position {positionId}", closed is null ? AuditOutcomes.Refused : AuditOutcomes.Changed,
-            correlationId);
-        return closed is null
-            ? new PositionCloseResult(CloseOutcome.Rejected, null, "the exchange rejected the closing order")
-            : new PositionCloseResult(CloseOutcome.Closed, PositionView.From(closed));
-    }
-
-    /// <summary>Builds the trading side for an engine that is not running; false (state unchanged) when it cannot.</summary>
-    private async Task<bool> InitializeTradingAsync()
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
-            _run = Attach(await runs.BuildAsync(ConnectionId, timeout.Token));
-            return true;
-        }
-        catch (Exception e) when (e is ExchangeException or InitializationException or OperationCanceledException or Azure.RequestFailedException)
-        {
-            LogInitializationFailed(e, ConnectionId, "close-position");
-            return false;
-        }
-    }
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // The reminder exists to activate the engine after a crash; activation has already recovered it.
@@ -269,7 +246,7 @@ public sealed partial class EngineGrain(
         }
         if (!await InitializeAsync(actor, action, correlationId))
         {
-            await RecordAsync(actor, action, origin, state.State.LastError?.Message, AuditOutcomes.Failed, correlationId);
+            await RecordAsync(actor, action, origin, reason, AuditOutcomes.Failed, correlationId, detail: state.State.LastError?.Message);
             await ScheduleRetryOrEscalateAsync(retryable: state.State.LastError?.Kind != "credentials-rejected");
             return;
         }
@@ -309,12 +286,9 @@ public sealed partial class EngineGrain(
     {
         await MoveToAsync(EngineState.Stopping);
         StopTimers();
-        if (closePositions && Context is { } context)
+        if (closePositions && Context is not null)
         {
-            foreach (var position in context.Trader.Book.OpenPositions.ToList())
-            {
-                await context.Trader.Orders.CloseAsync(position, ExitReason.Shutdown, CancellationToken.None);
-            }
+            await CloseOpenPositionsAsync(ExitReason.Shutdown);
         }
         await Writes.WriteNowAsync(FlushMarksAsync);
         await MoveToAsync(EngineState.Stopped);
@@ -455,10 +429,10 @@ public sealed partial class EngineGrain(
     }
 
     private async Task RecordAsync(string actor, string action, EngineState from, string? reason, string outcome, string? correlationId,
-        EngineState? to = null)
+        EngineState? to = null, string? detail = null)
     {
         var entry = new AuditEntry(time.GetUtcNow(), actor, action, ConnectionId, from.ToString(), (to ?? Current).ToString(),
-            reason, outcome, correlationId);
+            reason, outcome, correlationId, detail);
         if (StorageDegraded)
         {
             // Storage is down or stalled: kept in order behind the others and written by the catch-up, not waited for here.

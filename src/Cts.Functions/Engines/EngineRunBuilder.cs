@@ -34,6 +34,13 @@ public sealed class EngineRunBuilder(
     TimeProvider time,
     IOptions<EngineOptions> options)
 {
+    /// <summary>
+    /// What the connection's trade journal holds (open positions, unsettled intents), read without building the run:
+    /// for an engine that is not running, whose connection may already be gone.
+    /// </summary>
+    public Task<TradingSnapshot> LoadTradingAsync(string connectionId, CancellationToken cancellationToken) =>
+        new TableTradeJournal(tables, connectionId).LoadAsync(cancellationToken);
+
     /// <summary>Throws <see cref="InitializationException"/>, <see cref="Domain.Exchanges.ExchangeException"/> or a storage error when it cannot.</summary>
     public async Task<EngineRun> BuildAsync(string connectionId, CancellationToken cancellationToken)
     {

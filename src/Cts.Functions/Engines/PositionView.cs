@@ -43,7 +43,7 @@ public sealed record PositionView
         ExitClientOrderId = p.ExitClientOrderId,
     };
 
-    /// <summary>kebab-case wire names: stop-loss, take-profit, trailing-stop, signal, manual, shutdown.</summary>
+    /// <summary>kebab-case wire names: stop-loss, take-profit, trailing-stop, signal, manual, shutdown, connection-deleted.</summary>
     private static string ToWire(ExitReason reason) =>
         string.Concat(reason.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

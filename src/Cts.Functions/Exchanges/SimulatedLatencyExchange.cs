@@ -17,6 +17,15 @@ public sealed class SimulatedLatencyExchange(IExchange inner, TimeSpan latency, 
         await inner.CheckAsync(cancellationToken);
     }
 
+    /// <summary>The inner venue's probe after the simulated round trip, which its latency then includes.</summary>
+    public async Task<ExchangeProbe> ProbeAsync(IReadOnlyList<string> symbols, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var started = clock.GetTimestamp();
+        await DelayAsync(cancellationToken);
+        var probe = await inner.ProbeAsync(symbols, clock, cancellationToken);
+        return probe with { LatencyMs = clock.GetElapsedTime(started).TotalMilliseconds };
+    }
+
     public async Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken)
     {
         await DelayAsync(cancellationToken);

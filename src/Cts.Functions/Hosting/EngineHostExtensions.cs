@@ -40,6 +40,7 @@ public static class EngineHostExtensions
         // Binance spot: the node's venues (HTTP with the standard resilience handler, clock, weight, rules, shared polls).
         services.AddCtsBinance(configuration);
         services.AddSingleton<IExchangeFactory, ExchangeFactory>();
+        services.AddSingleton<ConnectionTester>();
         services.AddSingleton<EngineService>();
         // status-all reads this projection, fed by the live events; it reconciles with the connections table itself.
         services.AddSingleton<EngineStatusBoard>();

@@ -32,37 +32,52 @@ public static class HostDefaultsExtensions
 
     /// <summary>
     /// Unexpected failures become problem documents, never a bare 500 page: storage faults say so with 503 and a
-    /// retry hint, anything else is a 500 problem without internals.
+    /// retry hint, anything else is a 500 problem without internals. A request the server refused because of the client
+    /// (malformed, too large, a body too slow to arrive: a 4xx <see cref="BadHttpRequestException"/>) is the client's
+    /// fault, not a failure: it is answered with its status and logged once at Information, without a stack trace.
     /// </summary>
     public static WebApplication UseCtsErrorHandling(this WebApplication app)
     {
-        app.UseExceptionHandler(errors => errors.Run(async context =>
+        var clientErrors = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(ClientErrorLog.Category);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            if (error is BadHttpRequestException badRequest)
-            {
-                // Malformed requests the server itself refused (size, framing): the client's fault, said as such.
-                context.Response.StatusCode = badRequest.StatusCode;
-                await Results.Problem(title: "Bad request", detail: badRequest.Message, statusCode: badRequest.StatusCode).ExecuteAsync(context);
-                return;
-            }
-            var storage = error is Azure.RequestFailedException or Orleans.Storage.InconsistentStateException
-                || error?.InnerException is Azure.RequestFailedException;
-            var status = storage ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
-            context.Response.StatusCode = status;
-            if (storage)
-            {
-                context.Response.Headers.RetryAfter = "5";
-            }
-            await Results.Problem(
-                title: storage ? "Storage unavailable" : "Unexpected error",
-                detail: storage ? "Durable storage could not be reached; nothing was acknowledged. Retry shortly." : "The request failed; see the server log with the correlation id.",
-                statusCode: status,
-                type: storage ? "https://cts.dev/problems/unavailable" : "https://cts.dev/problems/unexpected",
-                extensions: new Dictionary<string, object?> { ["correlationId"] = ApiCaller.CorrelationId(context) }).ExecuteAsync(context);
-        }));
+            ExceptionHandler = context => HandleAsync(context, clientErrors),
+            // The middleware's own entry is an error with the stack trace: right for a server fault, wrong for a client's.
+            SuppressDiagnosticsCallback = diagnostics => ClientErrorLog.IsClientError(diagnostics.Exception),
+        });
         app.UseStatusCodePages();
         return app;
+    }
+
+    private static async Task HandleAsync(HttpContext context, ILogger clientErrors)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is BadHttpRequestException badRequest)
+        {
+            // Malformed requests the server itself refused (size, framing, a slow body): the client's fault, said as such.
+            if (ClientErrorLog.IsClientError(badRequest))
+            {
+                ClientErrorLog.Refused(clientErrors, context.Request.Method, context.Request.Path, badRequest.StatusCode, badRequest.Message,
+                    ApiCaller.CorrelationId(context));
+            }
+            context.Response.StatusCode = badRequest.StatusCode;
+            await Results.Problem(title: "Bad request", detail: badRequest.Message, statusCode: badRequest.StatusCode).ExecuteAsync(context);
+            return;
+        }
+        var storage = error is Azure.RequestFailedException or Orleans.Storage.InconsistentStateException
+            || error?.InnerException is Azure.RequestFailedException;
+        var status = storage ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        context.Response.StatusCode = status;
+        if (storage)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+        await Results.Problem(
+            title: storage ? "Storage unavailable" : "Unexpected error",
+            detail: storage ? "Durable storage could not be reached; nothing was acknowledged. Retry shortly." : "The request failed; see the server log with the correlation id.",
+            statusCode: status,
+            type: storage ? "https://cts.dev/problems/unavailable" : "https://cts.dev/problems/unexpected",
+            extensions: new Dictionary<string, object?> { ["correlationId"] = ApiCaller.CorrelationId(context) }).ExecuteAsync(context);
     }
 
     /// <summary>Anonymous liveness and readiness (storage reachable, engine host up).</summary>

@@ -11,6 +11,13 @@ namespace Cts.Functions.Live;
 /// for replay: each supersedes the last and a running engine sends the next within a second, while ten thousand
 /// engines' health would otherwise push the transitions a client missed out of the window in two seconds.
 /// </summary>
+/// <remarks>
+/// Ids start at this node's start time in microseconds since the Unix epoch and count up, so an id from before a restart
+/// is below every id of this run. A client whose <c>Last-Event-ID</c> is older than what the window still holds, or that
+/// this run never issued (another node's, a previous run's, or not a number), cannot be told what it missed: its
+/// subscription carries a <see cref="ReplayGap"/>, and the stream starts with a <c>reset</c> event telling it to reload
+/// status-all before the replay of what the window does hold.
+/// </remarks>
 public sealed class EngineEventBus(TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
@@ -20,7 +27,14 @@ public sealed class EngineEventBus(TimeProvider time)
     private readonly Lock _gate = new();
     private readonly LinkedList<EngineEvent> _recent = new();
     private readonly List<Channel<EngineEvent>> _subscribers = [];
-    private long _nextId;
+
+    /// <summary>The id before this run's first: every id this run issues is greater.</summary>
+    private readonly long _firstId = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+
+    private long _nextId = -1;
+
+    /// <summary>The greatest id of a replayable event that has left the window (0: none has).</summary>
+    private long _newestDroppedId;
     private Action<RelayedEvent>? _forward;
     private Action<EngineEvent>? _observers;
 
@@ -59,16 +73,12 @@ public sealed class EngineEventBus(TimeProvider time)
         Action<EngineEvent>? observers;
         lock (_gate)
         {
-            var now = time.GetUtcNow();
-            item = new EngineEvent(++_nextId, relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
+            item = new EngineEvent(NextId(), relayed.Type, relayed.ConnectionId, relayed.At, relayed.Data);
             if (relayed.Type != EngineEventTypes.Health)
             {
                 _recent.AddLast(item);
             }
-            while (_recent.Count > MaxKept || (_recent.First is { } first && now - first.Value.At > Window))
-            {
-                _recent.RemoveFirst();
-            }
+            Prune();
             for (var i = _subscribers.Count - 1; i >= 0; i--)
             {
                 if (!_subscribers[i].Writer.TryWrite(item))
@@ -84,21 +94,71 @@ public sealed class EngineEventBus(TimeProvider time)
         observers?.Invoke(item);
     }
 
-    /// <summary>Events after <paramref name="lastEventId"/> still in the window, then every new one, in order.</summary>
-    public (IReadOnlyList<EngineEvent> Missed, ChannelReader<EngineEvent> Live, Action Unsubscribe) Subscribe(long? lastEventId)
+    /// <summary>
+    /// Events after <paramref name="lastEventId"/> still in the window, then every new one, in order; with a
+    /// <see cref="ReplayGap"/> when the window cannot say what the client missed since that id.
+    /// </summary>
+    public EventSubscription Subscribe(long? lastEventId)
     {
         var channel = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(SubscriberCapacity) { SingleReader = true });
         lock (_gate)
         {
+            Prune();
             var missed = lastEventId is { } last ? _recent.Where(e => e.Id > last).ToList() : [];
+            var gap = lastEventId is { } seen ? GapAfter(seen) : null;
             _subscribers.Add(channel);
-            return (missed, channel.Reader, () =>
+            return new EventSubscription(missed, channel.Reader, () =>
             {
                 lock (_gate)
                 {
                     _subscribers.Remove(channel);
                 }
-            });
+            }, gap);
         }
     }
+
+    /// <summary>Why events after <paramref name="lastEventId"/> may be missing from the window, or null when none are.</summary>
+    private ReplayGap? GapAfter(long lastEventId)
+    {
+        var newest = _nextId < 0 ? _firstId : _nextId;
+        var oldestKept = _recent.First?.Value.Id;
+        // Resuming from the reset itself replays what the window holds now, and nothing is reset twice.
+        var resumeId = oldestKept is { } oldest ? oldest - 1 : newest;
+        if (lastEventId < _firstId || lastEventId > newest)
+        {
+            return new ReplayGap(ReplayGap.UnknownEventId, lastEventId, resumeId, oldestKept);
+        }
+        return lastEventId < _newestDroppedId ? new ReplayGap(ReplayGap.WindowExceeded, lastEventId, resumeId, oldestKept) : null;
+    }
+
+    /// <summary>Drops what is older than the window or beyond the cap, remembering the newest id dropped. Under the lock.</summary>
+    private void Prune()
+    {
+        var now = time.GetUtcNow();
+        while (_recent.Count > MaxKept || (_recent.First is { } first && now - first.Value.At > Window))
+        {
+            _newestDroppedId = _recent.First!.Value.Id;
+            _recent.RemoveFirst();
+        }
+    }
+
+    private long NextId() => _nextId = _nextId < 0 ? _firstId + 1 : _nextId + 1;
+}
+
+/// <summary>A subscriber's view of the bus: what it missed, the live events, how to leave, and whether replay has a gap.</summary>
+public sealed record EventSubscription(
+    IReadOnlyList<EngineEvent> Missed, ChannelReader<EngineEvent> Live, Action Unsubscribe, ReplayGap? Gap);
+
+/// <summary>
+/// A reconnect the window cannot bring up to date: the client must reload status-all. <see cref="ResumeId"/> is the id
+/// the <c>reset</c> event carries (the one before the oldest event still kept, so a reconnect from it replays the window
+/// without another reset).
+/// </summary>
+public sealed record ReplayGap(string Reason, long LastEventId, long ResumeId, long? OldestEventId)
+{
+    /// <summary>The id is older than the oldest event the window still keeps: events after it were dropped.</summary>
+    public const string WindowExceeded = "replay-window-exceeded";
+
+    /// <summary>This node's current run never issued the id: another node's, one from before a restart, or not an id.</summary>
+    public const string UnknownEventId = "unknown-event-id";
 }

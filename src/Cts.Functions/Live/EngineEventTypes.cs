@@ -14,4 +14,10 @@ public static class EngineEventTypes
     public const string Alert = "alert";
     public const string ConnectionCreated = "connection-created";
     public const string ConnectionDeleted = "connection-deleted";
+
+    /// <summary>
+    /// First event of a stream whose <c>Last-Event-ID</c> the replay window cannot bring up to date: reload status-all
+    /// (<c>GET /api/engines</c>); the replay of what the window holds follows. Not published on the bus.
+    /// </summary>
+    public const string Reset = "reset";
 }

@@ -25,6 +25,7 @@ public sealed class AuditLog(CtsTables tables)
             ["Reason"] = entry.Reason,
             ["Outcome"] = entry.Outcome,
             ["CorrelationId"] = entry.CorrelationId,
+            ["OutcomeDetail"] = entry.OutcomeDetail,
         };
         await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
     }
@@ -45,7 +46,7 @@ public sealed class AuditLog(CtsTables tables)
             entries.Add(new AuditEntry(
                 e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetString("Actor") ?? "", e.GetString("Action") ?? "",
                 e.PartitionKey, e.GetString("FromState"), e.GetString("ToState"), e.GetString("Reason"),
-                e.GetString("Outcome") ?? "", e.GetString("CorrelationId")));
+                e.GetString("Outcome") ?? "", e.GetString("CorrelationId"), e.GetString("OutcomeDetail")));
             if (connectionId is not null && entries.Count >= top)
             {
                 break; // one partition is already newest first

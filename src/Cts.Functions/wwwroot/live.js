@@ -128,6 +128,8 @@ function handle(block) {
   }
   if (id) { lastEventId = id; }
   if (!type || !data) { return; }
+  // The stream could not replay everything since our last event: reload status-all (the replay follows).
+  if (type === "reset") { etag = null; refresh(); return; }
   if (type === "engine-state" || type === "engine-health") {
     engines.set(data.connectionId, data.data);
     renderEngines();

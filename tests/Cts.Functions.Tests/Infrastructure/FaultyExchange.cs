@@ -6,19 +6,27 @@ namespace Cts.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// Fault injection at the exchange boundary: the real paper venue, except that its connectivity check fails the first
-/// <see cref="FailChecks"/> times (or always, when negative) with a transient error.
+/// <see cref="FailChecks"/> times (or always, when negative) with a transient error, or refuses the credentials every
+/// time when <see cref="RejectCredentials"/> is set. Its probe is <see cref="IExchange"/>'s default, which times that check.
 /// </summary>
 public sealed class FaultyExchange(IExchange inner) : IExchange
 {
     private int _checks;
 
     public int FailChecks { get; init; }
+
+    /// <summary>The venue's refusal of the key, as a venue adapter reports it; null: the key is accepted.</summary>
+    public string? RejectCredentials { get; init; }
     public int Checks => Volatile.Read(ref _checks);
     public string Name => inner.Name;
 
     public Task CheckAsync(CancellationToken cancellationToken)
     {
         var attempt = Interlocked.Increment(ref _checks);
+        if (RejectCredentials is { } refusal)
+        {
+            throw new ExchangeException(ExchangeFaultKind.CredentialsRejected, refusal);
+        }
         return FailChecks < 0 || attempt <= FailChecks
             ? throw new ExchangeException(ExchangeFaultKind.Transient, $"injected: venue unreachable (check {attempt})")
             : inner.CheckAsync(cancellationToken);

@@ -69,6 +69,39 @@ public sealed class EventsApiTests(AzuriteFixture azurite) : EngineHostTest(azur
         }
     }
 
+    [Theory]
+    [InlineData("1")]     // an id from before this host started (ids start at its start time)
+    [InlineData("abc")]   // not an id at all
+    public async Task Reconnecting_with_an_id_the_stream_cannot_replay_from_starts_with_a_reset_then_replays_the_window(string lastEventId)
+    {
+        await Client.StartPaperEngineAsync("sse3");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+        request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
+        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new SseReader(await response.Content.ReadAsStreamAsync());
+
+        var reset = await reader.NextAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("reset", reset.Type);
+        Assert.Equal("unknown-event-id", reset.Data["reason"]!.GetValue<string>());
+        Assert.Equal("/api/engines", reset.Data["reload"]!.GetValue<string>());
+        var replay = await reader.UntilAsync(e => e.Type == "engine-state" && e.Data["data"]!["state"]!.GetValue<string>() == "Running",
+            TimeSpan.FromSeconds(10));
+        Assert.Equal(["Enabled", "Initializing", "Running"], States(replay, "sse3"));
+        Assert.All(replay, e => Assert.True(e.Id > reset.Id));
+        Assert.Equal(reset.Data["oldestEventId"]!.GetValue<long>(), replay[0].Id);
+
+        // Resuming from the reset's own id replays the same window, without another reset.
+        var (again, resumed) = await ConnectAsync(reset.Id);
+        using (again)
+        using (resumed)
+        {
+            var first = await resumed.NextAsync(TimeSpan.FromSeconds(10));
+            Assert.NotEqual("reset", first.Type);
+            Assert.Equal(replay[0].Id, first.Id);
+        }
+    }
+
     [Fact]
     public async Task The_event_stream_needs_a_key()
     {

@@ -1,4 +1,5 @@
 using Cts.Domain.Connections;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Config;
 using Cts.Functions.Engines;
 using Cts.Functions.Security;
@@ -12,13 +13,40 @@ public static class ConnectionsApi
     public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/connections").WithTags("Connections");
-        api.MapGet("/", List).RequireViewer();
-        api.MapPost("/", Create).RequireAdmin();
-        api.MapGet("/{id}", Get).RequireViewer();
-        api.MapPut("/{id}", Replace).RequireAdmin();
-        api.MapDelete("/{id}", Delete).RequireAdmin();
-        api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable")).RequireOperator();
-        api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable")).RequireOperator();
+        api.MapGet("/", List).RequireViewer()
+            .WithName("listConnections").WithSummary("List connections in id order, a page at a time")
+            .Produces<ConnectionList>().ProducesValidationProblem();
+        api.MapPost("/", Create).RequireAdmin()
+            .WithName("createConnection").WithSummary("Create a connection (its engine starts Idle)")
+            .Accepts<ConnectionRequest>("application/json")
+            .Produces<ConnectionView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag);
+        api.MapGet("/{id}", Get).RequireViewer()
+            .WithName("getConnection").WithSummary("One connection; credentials only masked")
+            .Produces<ConnectionView>().ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag);
+        api.MapPut("/{id}", Replace).RequireAdmin()
+            .WithName("replaceConnection").WithSummary("Replace a connection (a running engine is flagged restartRequired)")
+            .Accepts<ConnectionRequest>("application/json")
+            .Produces<ConnectionView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
+        api.MapDelete("/{id}", Delete).RequireAdmin()
+            .WithName("deleteConnection").WithSummary("Delete a connection whose engine is not active")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.IfMatch);
+        api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable"))
+            .RequireOperator()
+            .WithName("enableConnection").WithSummary("Enable the connection: its engine goes Idle → Enabled and may start")
+            .Produces<EngineActionResponse>().Produces<EngineActionResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
+        api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable"))
+            .RequireOperator()
+            .WithName("disableConnection").WithSummary("Disable the connection: its engine goes back to Idle")
+            .Produces<EngineActionResponse>().Produces<EngineActionResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
         return api;
     }
 

@@ -1,5 +1,6 @@
 using Cts.Domain.Connections;
 using Cts.Domain.Trading;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Engines;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
@@ -12,10 +13,18 @@ public static class PositionsApi
     public static IEndpointRouteBuilder MapPositionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/positions").WithTags("Positions");
-        api.MapGet("/", List).RequireViewer();
-        api.MapPost("/{connectionId}/{positionId}/close", Close).RequireOperator();
+        api.MapGet("/", List).RequireViewer()
+            .WithName("listPositions").WithSummary("Positions of every engine (or one connection's), newest first")
+            .Produces<PositionList>().ProducesValidationProblem();
+        api.MapPost("/{connectionId}/{positionId}/close", Close).RequireOperator()
+            .WithName("closePosition").WithSummary("Force-close one open position at market (exit reason manual)")
+            .Produces<PositionView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
         app.MapGet("/api/engines/{connectionId}/positions", (PositionStore store, string connectionId, string? status, int? top) =>
-            List(store, connectionId, status, top)).WithTags("Engines").RequireViewer();
+                List(store, connectionId, status, top))
+            .WithTags("Engines").RequireViewer()
+            .WithName("listEnginePositions").WithSummary("The engine's positions, newest first")
+            .Produces<PositionList>().ProducesValidationProblem();
         return app;
     }
 

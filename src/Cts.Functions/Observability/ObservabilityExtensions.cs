@@ -1,3 +1,4 @@
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Observability;
 using Cts.Functions.Security;
 using OpenTelemetry.Metrics;
@@ -31,7 +32,7 @@ public static class ObservabilityExtensions
             // Built into ASP.NET Core: request durations and Kestrel connections, no instrumentation package needed.
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
-        builder.Services.AddOpenApi();
+        builder.Services.AddCtsOpenApi();
         // Same silo as AddCtsSilo: UseOrleans configures the one silo builder of the host, whichever call comes first.
         // The live log stream (Trace) is off: it never ends a response and would stream host logs to a browser.
         builder.UseOrleans(silo => silo.AddDashboard(o => o.HideTrace = true));

@@ -41,6 +41,23 @@ public sealed partial class ContractDocument(JsonNode root)
     public static string PathOf(string routePattern) =>
         "/" + Constraint().Replace(routePattern, "{${name}}").Trim('/');
 
+    /// <summary>
+    /// The document path a request path falls under (<c>/api/engines/p1/start</c> → <c>/api/engines/{connectionId}/start</c>),
+    /// literal segments before parameters as routing does; null when none does.
+    /// </summary>
+    public string? MatchPath(string method, string requestPath)
+    {
+        var segments = requestPath.Trim('/').Split('/');
+        return Paths
+            .Where(p => p.Value?[method.ToLowerInvariant()] is not null)
+            .Select(p => (Template: p.Key, Parts: p.Key.Trim('/').Split('/')))
+            .Where(t => t.Parts.Length == segments.Length && t.Parts.Zip(segments).All(x =>
+                x.First.StartsWith('{') || string.Equals(x.First, Uri.UnescapeDataString(x.Second), StringComparison.Ordinal)))
+            .OrderByDescending(t => t.Parts.Count(p => !p.StartsWith('{')))
+            .Select(t => t.Template)
+            .FirstOrDefault();
+    }
+
     /// <summary>The schema of a <c>$ref</c> or an inline one.</summary>
     public JsonNode Resolve(JsonNode node)
     {

@@ -31,6 +31,34 @@ public sealed class ContractRecorder
     /// <summary>Adds an exchange recorded elsewhere (another process's client, or a test of this check itself).</summary>
     public void Add(RecordedExchange exchange) => _exchanges.Enqueue(exchange);
 
+    /// <summary>
+    /// Where <see cref="Export"/> writes the recorded responses for the third-party check of <c>.ci/contract-check.py</c>:
+    /// the directory named by <c>CTS_CONTRACT_EXCHANGES</c> (set by <c>.ci/run</c>), or nowhere.
+    /// </summary>
+    public const string ExportVariable = "CTS_CONTRACT_EXCHANGES";
+
+    /// <summary>Writes the recorded responses as JSON lines into the directory of <see cref="ExportVariable"/>, if set.</summary>
+    public void Export()
+    {
+        var directory = Environment.GetEnvironmentVariable(ExportVariable);
+        if (string.IsNullOrEmpty(directory) || _exchanges.IsEmpty)
+        {
+            return;
+        }
+        Directory.CreateDirectory(directory);
+        var lines = _exchanges.Select(e => new JsonObject
+        {
+            ["method"] = e.Method,
+            ["route"] = ContractDocument.PathOf(e.RoutePattern),
+            ["url"] = e.Url,
+            ["status"] = e.Status,
+            ["mediaType"] = e.MediaType,
+            ["body"] = e.Body,
+            ["truncated"] = e.Truncated,
+        }.ToJsonString());
+        File.WriteAllLines(Path.Combine(directory, Guid.NewGuid().ToString("N") + ".jsonl"), lines);
+    }
+
     /// <summary>Every way the recorded responses break <paramref name="document"/>; empty when they all keep it.</summary>
     public List<string> Verify(ContractDocument document)
     {
@@ -57,9 +85,13 @@ public sealed class ContractRecorder
                 continue;
             }
             var content = document.Resolve(response)["content"] as JsonObject;
-            if (exchange.MediaType is null || exchange.Body is null or "")
+            if (exchange.MediaType is null)
             {
-                if (content is { Count: > 0 } && exchange.Status is not (204 or 304) && exchange.Method != "HEAD")
+                if (content is { Count: > 0 } && exchange.Body is not (null or ""))
+                {
+                    violations.Add($"{where}: {exchange.Status} came with a body but no content type");
+                }
+                else if (content is { Count: > 0 } && exchange.Status is not (204 or 304) && exchange.Method != "HEAD")
                 {
                     violations.Add($"{where}: {exchange.Status} came with no body, but the document declares {string.Join(", ", content.Select(c => c.Key))}");
                 }
@@ -69,6 +101,10 @@ public sealed class ContractRecorder
             {
                 violations.Add($"{where}: {exchange.Status} answered as {exchange.MediaType}, which the document does not declare for it "
                     + $"(declared: {(content is null ? "no body" : string.Join(", ", content.Select(c => c.Key)))})");
+                continue;
+            }
+            if (exchange.Body is null or "")
+            {
                 continue;
             }
             if (media?["schema"] is not { } schema || !IsJson(exchange.MediaType) || exchange.Truncated)
@@ -115,6 +151,15 @@ public sealed class ContractRecorder
         }
         finally
         {
+            // Bytes a handler wrote to BodyWriter may still sit in its buffer: push them through the copy first.
+            try
+            {
+                await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+            {
+                // The client went away; what was captured is what was sent.
+            }
             context.Response.Body = original;
             var endpoint = context.GetEndpoint() as RouteEndpoint
                 ?? context.Features.Get<IExceptionHandlerFeature>()?.Endpoint as RouteEndpoint;

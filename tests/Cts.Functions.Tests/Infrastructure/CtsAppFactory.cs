@@ -102,6 +102,7 @@ public sealed class CtsAppFactory(
             if (Contract.Exchanges.Count > 0)
             {
                 violations = Contract.Verify(await ServedDocument.GetAsync(this));
+                Contract.Export();
             }
         }
         finally

@@ -89,7 +89,11 @@ public static class ContractSchemas
             Prop(s, "degraded").Enum = Values(["storage"], nullable: true);
         },
         [typeof(EngineActionResponse)] = s => Require(s, "changed", "status"),
-        [typeof(EngineList)] = s => Require(s, "engines", "count", "asOf", "continuationToken"),
+        [typeof(EngineList)] = s =>
+        {
+            Require(s, "engines", "count", "asOf");
+            Present(s, "continuationToken");
+        },
         [typeof(PositionView)] = s =>
         {
             Require(s, "id", "connectionId", "symbol", "status", "quantity", "entryPrice", "openedAt", "clientOrderId");
@@ -99,7 +103,11 @@ public static class ContractSchemas
             Prop(s, "exitReason").Enum = [.. ExitReasons, null!];
         },
         [typeof(PositionList)] = s => Require(s, "positions", "count"),
-        [typeof(ConnectionList)] = s => Require(s, "connections", "count", "continuationToken"),
+        [typeof(ConnectionList)] = s =>
+        {
+            Require(s, "connections", "count");
+            Present(s, "continuationToken");
+        },
         [typeof(PresetList)] = s => Require(s, "presets", "count"),
         [typeof(AuditList)] = s => Require(s, "entries", "count"),
         [typeof(Domain.Audit.AuditEntry)] = s =>
@@ -207,6 +215,17 @@ public static class ContractSchemas
             {
                 Prop(schema, name);
             }
+        }
+    }
+
+    /// <summary>Properties always sent, possibly as null (e.g. the continuation token of the last page).</summary>
+    private static void Present(OpenApiSchema schema, params string[] names)
+    {
+        schema.Required ??= new HashSet<string>();
+        foreach (var name in names)
+        {
+            Prop(schema, name);
+            schema.Required.Add(name);
         }
     }
 

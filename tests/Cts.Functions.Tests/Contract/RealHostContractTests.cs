@@ -55,6 +55,10 @@ public sealed class RealHostContractTests(AzuriteFixture azurite)
         await Send(anonymous, HttpMethod.Get, "/api/connections");
         await Send(viewer, HttpMethod.Post, "/api/connections", json(new { id = "viewer-made", name = "V", exchange = "paper", symbols = new[] { "BTCUSDT" } }));
 
+        // Before any engine runs: a running engine's health changes the listing's ETag every second.
+        var list = await Send(admin, HttpMethod.Get, "/api/engines");
+        await Send(admin, HttpMethod.Get, "/api/engines", headers: h => h.IfNoneMatch.Add(list.Headers.ETag!));
+        await Send(admin, HttpMethod.Get, "/api/engines?top=10");
         await Send(admin, HttpMethod.Post, $"/api/connections/{Id}/enable");
         await Send(admin, HttpMethod.Post, $"/api/engines/{Id}/start", json(new { reason = "contract" }));
         await Send(admin, HttpMethod.Post, $"/api/engines/{Id}/resume");
@@ -62,8 +66,6 @@ public sealed class RealHostContractTests(AzuriteFixture azurite)
         await Send(admin, HttpMethod.Get, $"/api/engines/{Id}");
         await Send(admin, HttpMethod.Get, "/api/engines/nobody");
         await Send(admin, HttpMethod.Get, "/api/engines/Not_An_Id");
-        var list = await Send(admin, HttpMethod.Get, "/api/engines?top=10");
-        await Send(admin, HttpMethod.Get, "/api/engines", headers: h => h.IfNoneMatch.Add(list.Headers.ETag!));
         await Send(admin, HttpMethod.Get, "/api/engines?top=0&state=Sleeping");
         await Send(admin, HttpMethod.Get, $"/api/engines/{Id}/positions");
         await Send(admin, HttpMethod.Get, $"/api/engines/{Id}/audit?top=5");

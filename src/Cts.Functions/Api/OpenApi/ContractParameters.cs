@@ -15,7 +15,7 @@ public static class ContractParameters
     {
         ["id"] = Slug,
         ["connectionId"] = Slug,
-        ["positionId"] = () => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 64 },
+        ["positionId"] = () => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ContractSchemas.PositionIdPattern },
         ["top"] = () => new OpenApiSchema
         {
             Type = JsonSchemaType.Integer,

@@ -29,6 +29,10 @@ public static class ContractSchemas
     public const string SymbolPattern = "^[A-Z0-9]{2,20}$";
     public const string SecretPattern = "^[\\x21-\\x7E]+$";
 
+    /// <summary>Position ids are their entry's client order id: <c>cts-</c> and 26 base-32 characters.</summary>
+    public static readonly string PositionIdPattern =
+        $"^{Domain.Trading.ClientOrderId.Prefix}[a-z2-7]{{{Domain.Trading.ClientOrderId.Length - Domain.Trading.ClientOrderId.Prefix.Length}}}$";
+
     private static readonly Dictionary<Type, Action<OpenApiSchema>> Rules = new()
     {
         [typeof(ConnectionRequest)] = s =>
@@ -98,6 +102,8 @@ public static class ContractSchemas
         {
             Require(s, "id", "connectionId", "symbol", "status", "quantity", "entryPrice", "openedAt", "clientOrderId");
             Prop(s, "connectionId").Pattern = ConnectionId.Pattern;
+            Prop(s, "id").Pattern = PositionIdPattern;
+            Prop(s, "clientOrderId").Pattern = PositionIdPattern;
             Prop(s, "symbol").Pattern = SymbolPattern;
             Prop(s, "status").Enum = PositionStatuses;
             Prop(s, "exitReason").Enum = [.. ExitReasons, null!];

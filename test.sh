@@ -16,4 +16,6 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The pinned dotnet tools (.config/dotnet-tools.json): Kiota, which GeneratedClientTests runs on the served document.
+dotnet tool restore >/dev/null
 dotnet test Cts.Functions.sln -c Release --logger trx --results-directory TestResults "$@"

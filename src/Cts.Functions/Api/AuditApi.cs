@@ -1,4 +1,5 @@
 using Cts.Domain.Connections;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
 
@@ -10,7 +11,9 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/audit").WithTags("Audit");
-        api.MapGet("/", Query).RequireViewer();
+        api.MapGet("/", Query).RequireViewer()
+            .WithName("listAudit").WithSummary("The audit trail, newest first, filtered by connection and time")
+            .Produces<AuditList>().ProducesValidationProblem();
         return api;
     }
 

@@ -1,4 +1,5 @@
 using Cts.Domain.Connections;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Backups;
 using Cts.Functions.Config;
 using Cts.Functions.Retention;
@@ -15,14 +16,30 @@ public static class BackupsApi
     public static IEndpointRouteBuilder MapBackupsApi(this IEndpointRouteBuilder app)
     {
         var config = app.MapGroup("/api/config").WithTags("Backups");
-        config.MapGet("/export", Export).RequireAdmin();
-        config.MapPost("/import", Import).RequireAdmin();
-        config.MapGet("/backups", List).RequireAdmin();
-        config.MapPost("/backups/{name}/restore", Restore).RequireAdmin();
+        config.MapGet("/export", Export).RequireAdmin()
+            .WithName("exportConfig").WithSummary("Export every connection (credentials still encrypted), preset and the settings")
+            .Produces<ConfigSnapshot>();
+        config.MapPost("/import", Import).RequireAdmin()
+            .WithName("importConfig").WithSummary("Import an exported document, whole or not at all (dryRun reports only)")
+            .Accepts<ConfigSnapshot>("application/json")
+            .Produces<ImportReport>()
+            .ProducesProblems(StatusCodes.Status409Conflict).ProducesValidationProblem();
+        config.MapGet("/backups", List).RequireAdmin()
+            .WithName("listBackups").WithSummary("The configuration snapshots kept, newest first")
+            .Produces<BackupList>();
+        config.MapPost("/backups/{name}/restore", Restore).RequireAdmin()
+            .WithName("restoreBackup").WithSummary("Restore a snapshot, whole or not at all (dryRun reports only)")
+            .Produces<ImportReport>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
 
         var archive = app.MapGroup("/api/archive").WithTags("Archive");
-        archive.MapGet("/", ListArchive).RequireAdmin();
-        archive.MapGet("/{kind}/{name}", ReadArchive).RequireAdmin();
+        archive.MapGet("/", ListArchive).RequireAdmin()
+            .WithName("listArchive").WithSummary("The archive files written by the retention job")
+            .Produces<ArchiveList>();
+        archive.MapGet("/{kind}/{name}", ReadArchive).RequireAdmin()
+            .WithName("readArchive").WithSummary("One archive file as JSON lines")
+            .Produces<string>(StatusCodes.Status200OK, "application/x-ndjson")
+            .ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem();
         return app;
     }
 
@@ -47,7 +64,7 @@ public static class BackupsApi
     public static async Task<IResult> List(BackupStore backups, CancellationToken cancellationToken)
     {
         var items = await backups.ListAsync(cancellationToken);
-        return TypedResults.Ok(new { items, count = items.Count });
+        return TypedResults.Ok(new BackupList(items, items.Count));
     }
 
     public static async Task<IResult> Restore(HttpContext context, string name, BackupStore backups, ConfigImporter importer, bool? dryRun)
@@ -67,7 +84,7 @@ public static class BackupsApi
     public static async Task<IResult> ListArchive(ArchiveStore archive, CancellationToken cancellationToken)
     {
         var items = await archive.ListAsync(cancellationToken);
-        return TypedResults.Ok(new { items, count = items.Count });
+        return TypedResults.Ok(new ArchiveList(items, items.Count));
     }
 
     public static async Task<IResult> ReadArchive(string kind, string name, ArchiveStore archive, CancellationToken cancellationToken)
@@ -120,3 +137,7 @@ public static class BackupsApi
         return errors;
     }
 }
+
+public sealed record BackupList(IReadOnlyList<BackupInfo> Items, int Count);
+
+public sealed record ArchiveList(IReadOnlyList<ArchiveInfo> Items, int Count);

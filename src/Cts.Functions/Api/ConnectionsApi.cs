@@ -1,5 +1,6 @@
 using Cts.Domain.Connections;
 using Cts.Domain.Exchanges;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Config;
 using Cts.Functions.Engines;
 using Cts.Functions.Exchanges;
@@ -14,26 +15,46 @@ public static class ConnectionsApi
     public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/connections").WithTags("Connections");
-        api.MapGet("/", List).RequireViewer();
-        api.MapPost("/", Create).RequireAdmin();
-        api.MapGet("/{id}", Get).RequireViewer();
-        api.MapPut("/{id}", Replace).RequireAdmin();
+        api.MapGet("/", List).RequireViewer()
+            .WithName("listConnections").WithSummary("List connections in id order, a page at a time")
+            .Produces<ConnectionList>().ProducesValidationProblem();
+        api.MapPost("/", Create).RequireAdmin()
+            .WithName("createConnection").WithSummary("Create a connection (its engine starts Idle)")
+            .Accepts<ConnectionRequest>("application/json")
+            .Produces<ConnectionView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag);
+        api.MapGet("/{id}", Get).RequireViewer()
+            .WithName("getConnection").WithSummary("One connection; credentials only masked")
+            .Produces<ConnectionView>().ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag);
+        api.MapPut("/{id}", Replace).RequireAdmin()
+            .WithName("replaceConnection").WithSummary("Replace a connection (a running engine is flagged restartRequired)")
+            .Accepts<ConnectionRequest>("application/json")
+            .Produces<ConnectionView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
         api.MapDelete("/{id}", Delete).RequireAdmin()
             .WithName("deleteConnection")
             .WithSummary("Delete a connection and its engine record (409 while the engine is active or holds open positions, unless closePositions=true)")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.IfMatch);
         api.MapPost("/{id}/test", Test).RequireOperator()
             .WithName("testConnection")
             .WithSummary("Probe the connection's exchange: reachability, credentials, latency, clock skew and symbol rules (a refused key is 200 with ok: false)")
             .Produces<ExchangeProbe>(StatusCodes.Status200OK)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable")).RequireOperator();
-        api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable")).RequireOperator();
+            .ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem();
+        api.MapPost("/{id}/enable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "enable"))
+            .RequireOperator()
+            .WithName("enableConnection").WithSummary("Enable the connection: its engine goes Idle → Enabled and may start")
+            .Produces<EngineActionResponse>().Produces<EngineActionResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
+        api.MapPost("/{id}/disable", (HttpContext http, EngineService engines, string id) => RunEngineAction(http, engines, id, "disable"))
+            .RequireOperator()
+            .WithName("disableConnection").WithSummary("Disable the connection: its engine goes back to Idle")
+            .Produces<EngineActionResponse>().Produces<EngineActionResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
         return api;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cts.Domain.Connections;
 using Cts.Domain.Engines;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Engines;
 using Cts.Functions.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,13 +19,40 @@ public static class EnginesApi
     /// <summary>The actions the engines API exposes as routes (enable, disable and delete belong to connections).</summary>
     public static readonly string[] RoutedActions = ["start", "stop", "pause", "resume", "restart"];
 
+    private static readonly Dictionary<string, string> ActionSummaries = new()
+    {
+        ["start"] = "Start the engine (Enabled, Stopped or Error → Initializing → Running); answers once Running",
+        ["stop"] = "Stop the engine, optionally closing its open positions first",
+        ["pause"] = "Pause the engine: no new entries, open positions still managed",
+        ["resume"] = "Resume a paused engine",
+        ["restart"] = "Restart the engine with its current configuration",
+    };
+
     public static RouteGroupBuilder MapEnginesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/engines").WithTags("Engines");
-        api.MapGet("/", ListEngines).Produces<EngineList>().RequireViewer();
-        api.MapGet("/{connectionId}", GetEngine).RequireViewer();
-        api.MapPost("/{connectionId}/{action}", RunAction).RequireOperator();
-        api.MapGet("/{connectionId}/audit", GetAudit).RequireViewer();
+        api.MapGet("/", ListEngines).RequireViewer()
+            .WithName("listEngines").WithSummary("Status-all: every engine's status document, in connection-id order")
+            .Produces<EngineList>().ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfNoneMatch);
+        api.MapGet("/{connectionId}", GetEngine).RequireViewer()
+            .WithName("getEngine").WithSummary("One engine's status document");
+        // One route per action, so each is its own operation (startEngine, stopEngine, ...) with its own summary.
+        foreach (var action in RoutedActions)
+        {
+            api.MapPost($"/{{connectionId}}/{action}", ([AsParameters] EngineServices services, string connectionId) =>
+                    RunAction(services, connectionId, action))
+                .RequireOperator()
+                .WithName($"{action}Engine").WithSummary(ActionSummaries[action])
+                .Accepts<EngineActionRequest>(isOptional: true, "application/json")
+                .Produces<EngineActionResponse>()
+                .Produces<EngineActionResponse>(StatusCodes.Status202Accepted)
+                .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+                .ProducesValidationProblem();
+        }
+        api.MapGet("/{connectionId}/audit", GetAudit).RequireViewer()
+            .WithName("listEngineAudit").WithSummary("The engine's audit entries, newest first")
+            .Produces<AuditList>().ProducesValidationProblem();
         return api;
     }
 
@@ -65,12 +93,8 @@ public static class EnginesApi
         return status is null ? Problems.NotFound("Connection", connectionId) : TypedResults.Ok(status);
     }
 
-    public static async Task<IResult> RunAction([AsParameters] EngineServices services, string connectionId, string action)
+    public static async Task<IResult> RunAction(EngineServices services, string connectionId, string action)
     {
-        if (!RoutedActions.Contains(action))
-        {
-            return Problems.NotFound("Action", action);
-        }
         if (!ConnectionId.IsValid(connectionId))
         {
             return Problems.InvalidId(connectionId);

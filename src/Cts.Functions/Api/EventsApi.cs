@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Live;
 using Cts.Functions.Security;
 
@@ -19,8 +20,13 @@ public static class EventsApi
     {
         app.MapGet("/api/events", Stream).WithTags("Live").RequireViewer()
             .WithName("streamEvents")
-            .WithSummary("Server-sent events of every engine; Last-Event-ID replays the window, a reset event first when it cannot")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .WithSummary("Server-sent events: engine-state, engine-health, position-opened, position-closed, alert, connection-created, connection-deleted, reset")
+            .WithDescription("A `text/event-stream` that never ends. Each event has an `id`, an `event` type and `data`: a JSON object with "
+                + "`connectionId`, `at` and the event's `data`. A client that reconnects sends the last id it saw in `Last-Event-ID` and "
+                + "first receives what it missed from the replay window; when the id is older than the window (or from before a restart) "
+                + "the stream starts with a `reset` event: reload status-all. A comment every 15 s keeps idle proxies open.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .WithHeaders(HeaderContract.LastEventId);
         return app;
     }
 

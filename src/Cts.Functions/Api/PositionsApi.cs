@@ -1,5 +1,6 @@
 using Cts.Domain.Connections;
 using Cts.Domain.Trading;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Engines;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
@@ -12,16 +13,24 @@ public static class PositionsApi
     public static IEndpointRouteBuilder MapPositionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/positions").WithTags("Positions");
-        api.MapGet("/", List).RequireViewer();
+        api.MapGet("/", List).RequireViewer()
+            .WithName("listPositions").WithSummary("Positions of every engine (or one connection's), newest first")
+            .Produces<PositionList>().ProducesValidationProblem();
         api.MapGet("/{connectionId}/{positionId}", Get).RequireViewer()
             .WithName("getPosition")
             .WithSummary("One position of a connection, open or closed")
             .Produces<PositionView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/{connectionId}/{positionId}/close", Close).RequireOperator();
+        api.MapPost("/{connectionId}/{positionId}/close", Close).RequireOperator()
+            .WithName("closePosition").WithSummary("Force-close one open position at market (exit reason manual)")
+            .Produces<PositionView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
         app.MapGet("/api/engines/{connectionId}/positions", (PositionStore store, string connectionId, string? status, int? top) =>
-            List(store, connectionId, status, top)).WithTags("Engines").RequireViewer();
+                List(store, connectionId, status, top))
+            .WithTags("Engines").RequireViewer()
+            .WithName("listEnginePositions").WithSummary("The engine's positions, newest first")
+            .Produces<PositionList>().ProducesValidationProblem();
         app.MapPost("/api/engines/{connectionId}/positions", ForceEnter).RequireOperator()
             .WithName("forceEntry")
             .WithSummary("Force an entry (operator): open a position now on one of the connection's symbols, Running or Paused")
@@ -32,11 +41,7 @@ public static class PositionsApi
             .Accepts<ForceEntryRequest>("application/json")
             .Produces<PositionView>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 

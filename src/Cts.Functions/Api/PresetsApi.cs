@@ -1,5 +1,6 @@
 using Cts.Domain.Config;
 using Cts.Domain.Connections;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Config;
 using Cts.Functions.Security;
 
@@ -11,11 +12,30 @@ public static class PresetsApi
     public static RouteGroupBuilder MapPresetsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/presets").WithTags("Presets");
-        api.MapGet("/", List).RequireViewer();
-        api.MapPost("/", Create).RequireAdmin();
-        api.MapGet("/{id}", Get).RequireViewer();
-        api.MapPut("/{id}", Replace).RequireAdmin();
-        api.MapDelete("/{id}", Delete).RequireAdmin();
+        api.MapGet("/", List).RequireViewer()
+            .WithName("listPresets").WithSummary("Every preset, the built-in default included")
+            .Produces<PresetList>();
+        api.MapPost("/", Create).RequireAdmin()
+            .WithName("createPreset").WithSummary("Create a preset")
+            .Accepts<Preset>("application/json")
+            .Produces<Preset>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag);
+        api.MapGet("/{id}", Get).RequireViewer()
+            .WithName("getPreset").WithSummary("One preset")
+            .Produces<Preset>().ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag);
+        api.MapPut("/{id}", Replace).RequireAdmin()
+            .WithName("replacePreset").WithSummary("Replace a preset (running engines that use it are flagged restartRequired)")
+            .Accepts<Preset>("application/json")
+            .Produces<Preset>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
+        api.MapDelete("/{id}", Delete).RequireAdmin()
+            .WithName("deletePreset").WithSummary("Delete a preset no connection uses")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.IfMatch);
         return api;
     }
 

@@ -1,5 +1,6 @@
 using Cts.Domain.Audit;
 using Cts.Domain.Config;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Config;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
@@ -12,8 +13,16 @@ public static class SettingsApi
     public static RouteGroupBuilder MapSettingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/settings").WithTags("Settings");
-        api.MapGet("/", Get).RequireViewer();
-        api.MapPut("/", Replace).RequireAdmin();
+        api.MapGet("/", Get).RequireViewer()
+            .WithName("getSettings").WithSummary("The settings document (defaults until one is stored)")
+            .Produces<EngineSettings>()
+            .WithHeaders(HeaderContract.ETag);
+        api.MapPut("/", Replace).RequireAdmin()
+            .WithName("replaceSettings").WithSummary("Replace the settings document")
+            .Accepts<EngineSettings>("application/json")
+            .Produces<EngineSettings>()
+            .ProducesProblems(StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
         return api;
     }
 

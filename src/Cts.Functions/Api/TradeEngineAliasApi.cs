@@ -1,4 +1,5 @@
 using Cts.Domain.Connections;
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Engines;
 using Cts.Functions.Security;
 
@@ -13,14 +14,27 @@ public static class TradeEngineAliasApi
     public static RouteGroupBuilder MapTradeEngineAliases(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/trade-engine").WithTags("Legacy aliases");
-        api.MapPost("/start", (HttpContext http, EngineService engines) => Run(http, engines, "start")).RequireOperator();
-        api.MapPost("/stop", (HttpContext http, EngineService engines) => Run(http, engines, "stop")).RequireOperator();
+        api.MapPost("/start", (HttpContext http, EngineService engines) => Run(http, engines, "start")).RequireOperator()
+            .WithName("legacyStartEngine").WithSummary("Start an engine (the old system's route; same as startEngine)")
+            .Accepts<AliasRequest>("application/json")
+            .Produces<EngineActionResponse>().Produces<EngineActionResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
+        api.MapPost("/stop", (HttpContext http, EngineService engines) => Run(http, engines, "stop")).RequireOperator()
+            .WithName("legacyStopEngine").WithSummary("Stop an engine (the old system's route; same as stopEngine)")
+            .Accepts<AliasRequest>("application/json")
+            .Produces<EngineActionResponse>().Produces<EngineActionResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem();
         api.MapGet("/status-all", ([AsParameters] EngineServices services, string? state, int? top, string? continuationToken) =>
-            EnginesApi.ListEngines(services, state, top, continuationToken)).Produces<EngineList>().RequireViewer();
+                EnginesApi.ListEngines(services, state, top, continuationToken)).RequireViewer()
+            .WithName("legacyStatusAll").WithSummary("Status-all (the old system's route; same as listEngines)")
+            .Produces<EngineList>().ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfNoneMatch);
         api.MapGet("/status", ([AsParameters] EngineServices services, string? connectionId) =>
-            connectionId is null
-                ? Task.FromResult<IResult>(Problems.Invalid(new Dictionary<string, string[]> { ["connectionId"] = ["is required"] }))
-                : GetStatus(services, connectionId)).RequireViewer();
+                connectionId is null
+                    ? Task.FromResult<IResult>(Problems.Invalid(new Dictionary<string, string[]> { ["connectionId"] = ["is required"] }))
+                    : GetStatus(services, connectionId)).RequireViewer()
+            .WithName("legacyStatus").WithSummary("One engine's status (the old system's route; same as getEngine)")
+            .Produces<EngineStatus>().ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem();
         return api;
     }
 
@@ -46,5 +60,6 @@ public static class TradeEngineAliasApi
         return EnginesApi.ToHttp(await engines.ExecuteAsync(body.ConnectionId!, command), body.ConnectionId!);
     }
 
-    private sealed record AliasRequest(string? ConnectionId, string? Reason, bool? ClosePositions);
+    /// <summary>The body of the old system's start and stop.</summary>
+    public sealed record AliasRequest(string? ConnectionId, string? Reason, bool? ClosePositions);
 }

@@ -1,3 +1,4 @@
+using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Observability;
 using Cts.Functions.Security;
 using OpenTelemetry.Metrics;
@@ -33,7 +34,7 @@ public static class ObservabilityExtensions
             // The runtime's own meter (.NET 9+): allocation, GC pauses and collections, which the benchmark reads.
             .AddMeter("System.Runtime")
             .AddPrometheusExporter());
-        builder.Services.AddOpenApi();
+        builder.Services.AddCtsOpenApi();
         // Same silo as AddCtsSilo: UseOrleans configures the one silo builder of the host, whichever call comes first.
         // The live log stream (Trace) is off: it never ends a response and would stream host logs to a browser.
         builder.UseOrleans(silo => silo.AddDashboard(o => o.HideTrace = true));

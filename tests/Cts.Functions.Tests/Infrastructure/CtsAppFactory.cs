@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using Cts.Functions.Tests.Contract;
+
 namespace Cts.Functions.Tests.Infrastructure;
 
 /// <summary>
@@ -38,6 +40,12 @@ public sealed class CtsAppFactory(
 
     /// <summary>Every entry the host has logged at <see cref="LogLevel.Debug"/> or above, with exception texts and structured values.</summary>
     public LogCapture Logs { get; } = new(LogLevel.Debug);
+
+    /// <summary>
+    /// Every response this host sends, checked against the served OpenAPI document when the host is disposed: a status
+    /// code, media type or JSON body the document does not declare fails the test that caused it.
+    /// </summary>
+    public ContractRecorder Contract { get; } = new();
 
     /// <summary>A client that sends the given role's API key (admin unless said otherwise).</summary>
     public HttpClient CreateClient(string role)
@@ -78,9 +86,32 @@ public sealed class CtsAppFactory(
             // A provider-specific rule wins over the category rules of Logging:LogLevel, so the capture sees everything.
             logging.AddFilter<LogCapture>(null, Logs.MinimumLevel);
         });
+        builder.ConfigureServices(services => services.AddSingleton(Contract.StartupFilter()));
         if (configureServices is not null)
         {
             builder.ConfigureTestServices(configureServices);
+        }
+    }
+
+    /// <summary>Stops the host, then fails if any response it sent broke the OpenAPI document (see <see cref="Contract"/>).</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        var violations = new List<string>();
+        try
+        {
+            if (Contract.Exchanges.Count > 0)
+            {
+                violations = Contract.Verify(await ServedDocument.GetAsync(this));
+                Contract.Export();
+            }
+        }
+        finally
+        {
+            await base.DisposeAsync();
+        }
+        if (violations.Count > 0)
+        {
+            throw new ContractViolationException(violations);
         }
     }
 }

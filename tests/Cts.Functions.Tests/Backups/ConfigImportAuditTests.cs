@@ -132,7 +132,8 @@ public sealed class ConfigImportAuditTests(AzuriteFixture azurite) : EngineHostT
 
     private static object Preset(string id, decimal size) => new
     {
-        id, name = $"Preset {id}", positionSizeQuote = size, maxOpenPositions = 2, stopLossPct = 1.5m, takeProfitPct = 3m,
+        id, name = $"Preset {id}", strategy = "ema-crossover", emaFast = 3, emaSlow = 8, useRsiFilter = false, rsiPeriod = 14,
+        rsiOversold = 30.0, rsiOverbought = 70.0, positionSizeQuote = size, maxOpenPositions = 2, stopLossPct = 1.5m, takeProfitPct = 3m,
     };
 
     private static string Action(JsonNode entry) => entry["action"]!.GetValue<string>();

@@ -63,6 +63,8 @@ public sealed class AuditTrailTests(AzuriteFixture azurite) : EngineHostTest(azu
             name = "Renamed",
             exchange = "paper",
             symbols = new[] { "ETHUSDT" },
+            testnet = false,
+            autoStart = false,
             credentials = new { apiKey = "AKIA0000000000000000AU03", apiSecret = "secret-au3-value" },
         });
         put.EnsureSuccessStatusCode();
@@ -85,7 +87,7 @@ public sealed class AuditTrailTests(AzuriteFixture azurite) : EngineHostTest(azu
         var started = await Client.SendAsync(start);
         var put = new HttpRequestMessage(HttpMethod.Put, "/api/connections/au4")
         {
-            Content = JsonContent.Create(new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" } }),
+            Content = JsonContent.Create(new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false }),
         };
         put.Headers.Add(ApiCallerHeader, "corr-put-4712");
         var replaced = await Client.SendAsync(put);
@@ -182,8 +184,7 @@ public sealed class CycleFailureAuditTests(AzuriteFixture azurite)
         });
         using var client = host.CreateClient(Roles.Admin);
         // The automatic retry is an hour away, so this test sees the failure alone.
-        (await client.PutAsJsonAsync("/api/settings", new { maxConsecutiveCycleFailures = 3, startRetry = new { maxAttempts = 1, baseDelaySeconds = 3600, maxDelaySeconds = 3600 } }))
-            .EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { maxConsecutiveCycleFailures = 3, startRetry = new { maxAttempts = 1, baseDelaySeconds = 3600, maxDelaySeconds = 3600 } });
 
         await client.StartPaperEngineAsync("fail1");
 

@@ -43,7 +43,7 @@ public sealed class ExchangeFaultsInEngineTests(AzuriteFixture azurite)
                 _ => throw new OperationCanceledException(ct), TaskScheduler.Default));
         await using var host = Host(venue.Object);
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PutAsJsonAsync("/api/settings", new { exchangeTimeoutSeconds = 1 })).EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { exchangeTimeoutSeconds = 1 });
 
         await client.StartPaperEngineAsync("hang");
 

@@ -29,8 +29,7 @@ public sealed class StartRetryTests(AzuriteFixture azurite)
         var exchange = new FaultyExchange(FaultyExchange.Paper()) { FailChecks = 3 };
         await using var host = Host(exchange);
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PutAsJsonAsync("/api/settings", new { startRetry = new { maxAttempts = 5, baseDelaySeconds = 1, maxDelaySeconds = 60 } }))
-            .EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { startRetry = new { maxAttempts = 5, baseDelaySeconds = 1, maxDelaySeconds = 60 } });
         await client.CreatePaperConnectionAsync("flaky");
         (await client.PostAsync("/api/connections/flaky/enable", null)).EnsureSuccessStatusCode();
 
@@ -69,8 +68,7 @@ public sealed class StartRetryTests(AzuriteFixture azurite)
         var exchange = new FaultyExchange(FaultyExchange.Paper()) { FailChecks = -1 };
         await using var host = Host(exchange, webhook);
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PutAsJsonAsync("/api/settings", new { startRetry = new { maxAttempts = 2, baseDelaySeconds = 1, maxDelaySeconds = 60 } }))
-            .EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { startRetry = new { maxAttempts = 2, baseDelaySeconds = 1, maxDelaySeconds = 60 } });
         await client.CreatePaperConnectionAsync("doomed");
         (await client.PostAsync("/api/connections/doomed/enable", null)).EnsureSuccessStatusCode();
         (await client.PostAsync("/api/engines/doomed/start", null)).EnsureSuccessStatusCode();

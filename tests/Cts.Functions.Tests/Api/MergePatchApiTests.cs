@@ -56,7 +56,7 @@ public sealed class MergePatchApiTests(AzuriteFixture azurite) : EngineHostTest(
 
         var preset = await Client.PutAsJsonAsync("/api/presets/default", new { name = "Only a name" });
         var missing = (await ErrorsAsync(preset)).Select(e => e.Key).ToHashSet();
-        Assert.Superset(missing, new HashSet<string> { "emaFast", "emaSlow", "strategy", "positionSizeQuote", "stopLossPct", "takeProfitPct" });
+        Assert.Subset(missing, new HashSet<string> { "emaFast", "emaSlow", "strategy", "positionSizeQuote", "stopLossPct", "takeProfitPct" });
         Assert.DoesNotContain("trailingStopPct", missing); // optional: absent means unset
         Assert.Equal("Default", (await GetAsync("/api/presets/default"))["name"]!.GetValue<string>());
     }

@@ -40,15 +40,17 @@ app.UseConfigSnapshots();
 app.MapCtsHealth();
 app.MapSignIn();
 app.MapCtsObservability();
-app.MapEnginesApi();
-app.MapConnectionsApi();
-app.MapPositionsApi();
-app.MapEventsApi();
-app.MapPresetsApi();
-app.MapSettingsApi();
-app.MapAuditApi();
-app.MapBackupsApi();
-app.MapTradeEngineAliases();
+// Every API route: a query or route parameter that does not parse is a 400 problem naming it (Api/QueryBinding.cs).
+var api = app.MapGroup("").WithQueryBindingErrors();
+api.MapEnginesApi();
+api.MapConnectionsApi();
+api.MapPositionsApi();
+api.MapEventsApi();
+api.MapPresetsApi();
+api.MapSettingsApi();
+api.MapAuditApi();
+api.MapBackupsApi();
+api.MapTradeEngineAliases();
 app.Run();
 return 0;
 

@@ -16,24 +16,6 @@ public sealed record EngineSettings
     public bool AutoRestartOnConfigChange { get; init; }
 
     public static EngineSettings Defaults { get; } = new();
-
-    public IReadOnlyDictionary<string, string[]> Validate()
-    {
-        var errors = new FieldErrors();
-        errors.Range("connectionMonitorSeconds", ConnectionMonitorSeconds, 5, 3600);
-        errors.Range("retentionDays", RetentionDays, 1, 3650);
-        errors.Range("exchangeTimeoutSeconds", ExchangeTimeoutSeconds, 1, 120);
-        errors.Range("maxConsecutiveCycleFailures", MaxConsecutiveCycleFailures, 1, 100_000);
-        if (StartRetry is null)
-        {
-            errors.Add("startRetry", "is required");
-        }
-        else
-        {
-            errors.Merge("startRetry.", StartRetry.Validate());
-        }
-        return errors.ToDictionary();
-    }
 }
 
 /// <summary>Automatic retries of a failed start: exponential backoff with jitter, then escalation.</summary>
@@ -42,17 +24,4 @@ public sealed record StartRetryPolicy
     public int MaxAttempts { get; init; } = 5;
     public int BaseDelaySeconds { get; init; } = 2;
     public int MaxDelaySeconds { get; init; } = 60;
-
-    public IReadOnlyDictionary<string, string[]> Validate()
-    {
-        var errors = new FieldErrors();
-        errors.Range("maxAttempts", MaxAttempts, 1, 100);
-        errors.Range("baseDelaySeconds", BaseDelaySeconds, 1, 3600);
-        errors.Range("maxDelaySeconds", MaxDelaySeconds, 1, 86_400);
-        if (MaxDelaySeconds < BaseDelaySeconds)
-        {
-            errors.Add("maxDelaySeconds", "must not be less than baseDelaySeconds");
-        }
-        return errors.ToDictionary();
-    }
 }

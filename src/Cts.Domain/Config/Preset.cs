@@ -52,40 +52,6 @@ public sealed record Preset
     public RiskParameters ToRiskParameters() =>
         new(PositionSizeQuote, MaxOpenPositions, StopLossPct, TakeProfitPct, TrailingStopPct);
 
-    /// <summary>Errors per field: the strategy's and the risk rules, and intervals of at least 250 ms.</summary>
-    public IReadOnlyDictionary<string, string[]> Validate()
-    {
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 100)
-        {
-            errors.Add("name", "is required, at most 100 characters");
-        }
-        foreach (var (field, messages) in ToStrategyParameters().Validate())
-        {
-            foreach (var message in messages)
-            {
-                errors.Add(field == "name" ? "strategy" : field, message);
-            }
-        }
-        errors.Merge("", ToRiskParameters().Validate());
-        if (MaxOpenPositions > MaxOpenPositionsLimit)
-        {
-            errors.Add("maxOpenPositions", $"must be at most {MaxOpenPositionsLimit}");
-        }
-        CheckInterval(errors, "indicationsMs", IndicationsMs);
-        CheckInterval(errors, "strategiesMs", StrategiesMs);
-        CheckInterval(errors, "realtimeMs", RealtimeMs);
-        return errors.ToDictionary();
-    }
-
-    private static void CheckInterval(FieldErrors errors, string field, int? value)
-    {
-        if (value is { } ms)
-        {
-            errors.Range(field, ms, MinIntervalMs, MaxIntervalMs);
-        }
-    }
-
     /// <summary>The fields a running engine only picks up on restart (everything but the name).</summary>
     public bool TradesDifferentlyFrom(Preset other) => this with { Name = "", Version = 0, UpdatedAt = null }
         != other with { Name = "", Version = 0, UpdatedAt = null };

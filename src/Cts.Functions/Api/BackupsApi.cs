@@ -1,4 +1,3 @@
-using Cts.Domain.Connections;
 using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Backups;
 using Cts.Functions.Config;
@@ -53,11 +52,6 @@ public static class BackupsApi
         {
             return error;
         }
-        var errors = Validate(document!);
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
         return Outcome(await importer.ApplyAsync(document!, ConfigSource.Import(), dryRun ?? false, Caller(context), context.RequestAborted));
     }
 
@@ -73,12 +67,22 @@ public static class BackupsApi
         {
             return Problems.Invalid(new Dictionary<string, string[]> { ["name"] = [$"must match {BackupStore.NamePattern()}"] });
         }
-        var snapshot = await backups.ReadAsync(name, context.RequestAborted);
-        if (snapshot is null)
+        var content = await backups.ReadRawAsync(name, context.RequestAborted);
+        if (content is null)
         {
             return Problems.NotFound("Backup", name);
         }
-        return Outcome(await importer.ApplyAsync(snapshot, ConfigSource.Restore(name), dryRun ?? false, Caller(context), context.RequestAborted));
+        // A backup is read as strictly as an import body: one written before validation was strict may hold what it now refuses.
+        var (document, errors) = StrictJson.Parse(content.ToMemory());
+        using (document)
+        {
+            var (snapshot, invalid) = document is null ? (null, errors) : StrictJson.Bind<ConfigSnapshot>(document.RootElement);
+            if (invalid is not null)
+            {
+                return Problems.Invalid(invalid.ToDictionary());
+            }
+            return Outcome(await importer.ApplyAsync(snapshot!, ConfigSource.Restore(name), dryRun ?? false, Caller(context), context.RequestAborted));
+        }
     }
 
     public static async Task<IResult> ListArchive(ArchiveStore archive, CancellationToken cancellationToken)
@@ -102,40 +106,13 @@ public static class BackupsApi
 
     private static Caller Caller(HttpContext http) => new(ApiCaller.Actor(http), ApiCaller.CorrelationId(http));
 
-    private static IResult Outcome(ImportReport report) => report is { DryRun: false, BlockedBy.Count: > 0 }
+    private static IResult Outcome(ConfigResult<ImportReport> result) => result.Value is not { } report
+        ? Problems.Invalid(result.Errors!.ToDictionary())
+        : report is { DryRun: false, BlockedBy.Count: > 0 }
         ? Problems.Conflict("Engines are active",
             $"The connections of active engines would change: {string.Join(", ", report.BlockedBy)}. Stop them first, or import without them.",
             new Dictionary<string, object?> { ["engines"] = report.BlockedBy, ["items"] = report.Items })
         : TypedResults.Ok(report);
-
-    private static Dictionary<string, string[]> Validate(ConfigSnapshot document)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (document.Format != ConfigSnapshot.CurrentFormat)
-        {
-            errors["format"] = [$"must be {ConfigSnapshot.CurrentFormat}"];
-        }
-        var connections = document.Connections ?? [];
-        for (var i = 0; i < connections.Count; i++)
-        {
-            var c = connections[i];
-            if (c is null || !ConnectionId.IsValid(c.Id)) errors[$"connections[{i}].id"] = [$"must match {ConnectionId.Pattern}"];
-            else if (connections.Take(i).Any(o => o?.Id == c.Id)) errors[$"connections[{i}].id"] = ["is a duplicate"];
-        }
-        var presets = document.Presets ?? [];
-        for (var i = 0; i < presets.Count; i++)
-        {
-            var p = presets[i];
-            if (p is null || string.IsNullOrWhiteSpace(p.Id) || p.Id.Length > 64) { errors[$"presets[{i}].id"] = ["is required"]; continue; }
-            if (presets.Take(i).Any(o => o?.Id == p.Id)) errors[$"presets[{i}].id"] = ["is a duplicate"];
-            foreach (var (field, messages) in p.Validate()) errors[$"presets[{i}].{field}"] = messages;
-        }
-        if (document.Settings is { } settings)
-        {
-            foreach (var (field, messages) in settings.Validate()) errors[$"settings.{field}"] = messages;
-        }
-        return errors;
-    }
 }
 
 public sealed record BackupList(IReadOnlyList<BackupInfo> Items, int Count);

@@ -2,15 +2,23 @@ using Cts.Functions.Config;
 
 namespace Cts.Functions.Api;
 
-/// <summary>Maps configuration command results to HTTP: 200/201/204 with the ETag, or the matching problem.</summary>
+/// <summary>
+/// Maps configuration command results to HTTP: 200/201/204 with the strong ETag (<see cref="EntityTags"/>), 304 for a
+/// GET whose <c>If-None-Match</c> names the current tag, or the matching problem.
+/// </summary>
 public static class ConfigResults
 {
     public static IResult ToHttp<T>(HttpContext http, ConfigResult<T> result, string what, string id, Func<T, object> view,
         string? location = null) where T : class
     {
-        if (result.ETag is not null)
+        if (result.Outcome is ConfigOutcome.Ok or ConfigOutcome.Created)
         {
-            http.Response.Headers.ETag = result.ETag;
+            var etag = EntityTags.Strong(result.ETag);
+            http.Response.Headers.ETag = etag;
+            if (result.Outcome == ConfigOutcome.Ok && ConditionalRequest.NotModified(http, etag))
+            {
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
         }
         return result.Outcome switch
         {

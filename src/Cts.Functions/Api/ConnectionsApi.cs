@@ -34,6 +34,12 @@ public static class ConnectionsApi
             .Produces<ConnectionView>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
             .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
+        api.MapPatch("/{id}", Patch).RequireAdmin()
+            .WithName("patchConnection").WithSummary("Change some fields of a connection (JSON Merge Patch, RFC 7396)")
+            .Accepts<ConnectionRequest>(RequestBody.MergePatch)
+            .Produces<ConnectionView>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
         api.MapDelete("/{id}", Delete).RequireAdmin()
             .WithName("deleteConnection")
             .WithSummary("Delete a connection and its engine record (409 while the engine is active or holds open positions, unless closePositions=true)")
@@ -96,18 +102,40 @@ public static class ConnectionsApi
         {
             return Problems.InvalidId(id);
         }
-        var (body, error) = await RequestBody.ReadAsync<ConnectionRequest>(http.Request, required: true);
+        var (body, error) = await RequestBody.ReadAsync<ConnectionRequest>(http.Request, required: true, ConnectionValidator.RequiredOnReplace);
         if (error is not null)
         {
             return error;
         }
-        if (body!.Id is not null && body.Id != id)
-        {
-            return Problems.Invalid(new Dictionary<string, string[]> { ["id"] = ["must match the id in the URL (ids cannot be changed)"] });
-        }
-        var result = await connections.ReplaceAsync(id, body.ToDraft(id), ConditionalRequest.IfMatch(http), Caller(http));
+        var result = await ReplaceAsync(http, connections, id, body!, ConditionalRequest.IfMatch(http), removeCredentials: false);
         return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
     }
+
+    /// <summary>PATCH: the merge patch applied to the connection as a PUT body; <c>"credentials": null</c> removes the credentials.</summary>
+    public static async Task<IResult> Patch(HttpContext http, ConnectionService connections, ConnectionStore store, string id)
+    {
+        if (!ConnectionId.IsValid(id))
+        {
+            return Problems.InvalidId(id);
+        }
+        var (patch, error) = await RequestBody.ReadMergePatchAsync<ConnectionRequest>(http.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+        var removeCredentials = patch!.TryGetPropertyValue("credentials", out var credentials) && credentials is null;
+        var result = await MergePatchUpdate.ApplyAsync<ConnectionRequest, Connection>(ConditionalRequest.IfMatch(http), patch,
+            ConnectionValidator.RequiredOnReplace,
+            async () => await store.GetAsync(id) is { } found ? (ConnectionRequest.From(found.Value), found.ETag) : null,
+            (body, ifMatch) => ReplaceAsync(http, connections, id, body, ifMatch, removeCredentials));
+        return ConfigResults.ToHttp(http, result, "Connection", id, ConnectionView.From);
+    }
+
+    private static Task<ConfigResult<Connection>> ReplaceAsync(HttpContext http, ConnectionService connections, string id,
+        ConnectionRequest body, string? ifMatch, bool removeCredentials) =>
+        body.Id is not null && body.Id != id
+            ? Task.FromResult(ConfigResult<Connection>.Invalid("id", "must match the id in the URL (ids cannot be changed)"))
+            : connections.ReplaceAsync(id, body.ToDraft(id) with { RemoveCredentials = removeCredentials }, ifMatch, Caller(http));
 
     /// <summary>
     /// 204 once the connection and its engine record are gone; 409 while the engine is active, or while it holds open
@@ -149,10 +177,14 @@ public static class ConnectionsApi
     private static Caller Caller(HttpContext http) => new(ApiCaller.Actor(http), ApiCaller.CorrelationId(http));
 }
 
-/// <summary>The body of POST and PUT /api/connections.</summary>
+/// <summary>The body of POST, PUT and PATCH /api/connections.</summary>
 public sealed record ConnectionRequest(string? Id, string? Name, string? Exchange, List<string>? Symbols, string? PresetId,
     bool? Testnet, bool? AutoStart, CredentialsRequest? Credentials)
 {
+    /// <summary>A stored connection as a PUT body would carry it, credentials left out (they are write-only): what a merge patch applies to.</summary>
+    public static ConnectionRequest From(Connection c) =>
+        new(c.Id, c.Name, c.Exchange, c.Symbols.ToList(), c.PresetId, c.Testnet, c.AutoStart, null);
+
     public ConnectionDraft ToDraft(string? id) =>
         new(id, Name, Exchange, Symbols, PresetId, Testnet, AutoStart, Credentials is null ? null : new(Credentials.ApiKey, Credentials.ApiSecret));
 }

@@ -60,7 +60,8 @@ public static class EnginesApi
         [AsParameters] EngineServices services, string? state, int? top, string? continuationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (state is not null && !Enum.TryParse<EngineState>(state, ignoreCase: true, out _))
+        // Names only: Enum.TryParse would also take "3" or "1,2".
+        if (state is not null && !Enum.GetNames<EngineState>().Contains(state, StringComparer.OrdinalIgnoreCase))
         {
             errors["state"] = [$"must be one of: {string.Join(", ", Enum.GetNames<EngineState>())}"];
         }
@@ -75,7 +76,7 @@ public static class EnginesApi
         var (documents, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
         var context = services.Http;
         context.Response.Headers.ETag = etag;
-        if (context.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))
+        if (ConditionalRequest.NotModified(context, etag))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -108,9 +109,9 @@ public static class EnginesApi
         {
             return Problems.Invalid(new Dictionary<string, string[]> { ["closePositions"] = ["only stop takes closePositions"] });
         }
-        if (body?.Reason is { Length: > 500 })
+        if (EngineActionRequest.ReasonErrors(body?.Reason) is { Count: > 0 } invalidReason)
         {
-            return Problems.Invalid(new Dictionary<string, string[]> { ["reason"] = ["at most 500 characters"] });
+            return Problems.Invalid(invalidReason.ToDictionary());
         }
         var command = new EngineCommand(action, ApiCaller.Actor(services.Http), body?.Reason, ApiCaller.CorrelationId(services.Http),
             body?.ClosePositions ?? false);
@@ -142,7 +143,18 @@ public static class EnginesApi
 public sealed record EngineServices(HttpContext Http, EngineService Engines, TimeProvider Time);
 
 /// <summary>Optional body of an engine action.</summary>
-public sealed record EngineActionRequest(string? Reason, bool? ClosePositions);
+public sealed record EngineActionRequest(string? Reason, bool? ClosePositions)
+{
+    public const int MaxReasonLength = 500;
+
+    /// <summary>An operator's reason is free text for the audit trail: at most 500 characters, no control characters.</summary>
+    public static IReadOnlyDictionary<string, string[]> ReasonErrors(string? reason)
+    {
+        var errors = new Cts.Domain.Config.FieldErrors();
+        Cts.Domain.Config.PlainText.CheckOptional(errors, "reason", reason, MaxReasonLength);
+        return errors.ToDictionary();
+    }
+}
 
 public sealed record EngineActionResponse(bool Changed, EngineStatus Status);
 

@@ -31,6 +31,12 @@ public static class PresetsApi
             .Produces<Preset>()
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
             .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
+        api.MapPatch("/{id}", Patch).RequireAdmin()
+            .WithName("patchPreset").WithSummary("Change some fields of a preset (JSON Merge Patch, RFC 7396)")
+            .Accepts<Preset>(RequestBody.MergePatch)
+            .Produces<Preset>()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
         api.MapDelete("/{id}", Delete).RequireAdmin()
             .WithName("deletePreset").WithSummary("Delete a preset no connection uses")
             .Produces(StatusCodes.Status204NoContent)
@@ -65,19 +71,37 @@ public static class PresetsApi
         {
             return Problems.InvalidId(id);
         }
-        var (body, error) = await RequestBody.ReadAsync<Preset>(http.Request, required: true);
+        var (body, error) = await RequestBody.ReadAsync<Preset>(http.Request, required: true, PresetValidator.RequiredOnReplace);
         if (error is not null)
         {
             return error;
         }
-        // A body without an id reads as the default's id; any other id must be the URL's.
-        if (body!.Id != id && body.Id != Preset.DefaultId)
+        return ConfigResults.ToHttp(http, await ReplaceAsync(http, presets, id, body!, ConditionalRequest.IfMatch(http)), "Preset", id, p => p);
+    }
+
+    /// <summary>PATCH: the merge patch applied to the preset (the built-in default included) as a PUT body.</summary>
+    public static async Task<IResult> Patch(HttpContext http, PresetService presets, string id)
+    {
+        if (!ConnectionId.IsValid(id))
         {
-            return Problems.Invalid(new Dictionary<string, string[]> { ["id"] = ["must match the id in the URL (ids cannot be changed)"] });
+            return Problems.InvalidId(id);
         }
-        var result = await presets.ReplaceAsync(id, body!, ConditionalRequest.IfMatch(http), Caller(http));
+        var (patch, error) = await RequestBody.ReadMergePatchAsync<Preset>(http.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+        var result = await MergePatchUpdate.ApplyAsync<Preset, Preset>(ConditionalRequest.IfMatch(http), patch!, PresetValidator.RequiredOnReplace,
+            async () => await presets.GetAsync(id) is { Outcome: ConfigOutcome.Ok } found ? (found.Value!, found.ETag) : null,
+            (body, ifMatch) => ReplaceAsync(http, presets, id, body, ifMatch));
         return ConfigResults.ToHttp(http, result, "Preset", id, p => p);
     }
+
+    // A body without an id reads as the default's id; any other id must be the URL's.
+    private static Task<ConfigResult<Preset>> ReplaceAsync(HttpContext http, PresetService presets, string id, Preset body, string? ifMatch) =>
+        body.Id != id && body.Id != Preset.DefaultId
+            ? Task.FromResult(ConfigResult<Preset>.Invalid("id", "must match the id in the URL (ids cannot be changed)"))
+            : presets.ReplaceAsync(id, body, ifMatch, Caller(http));
 
     public static async Task<IResult> Delete(HttpContext http, PresetService presets, string id) =>
         ConnectionId.IsValid(id)

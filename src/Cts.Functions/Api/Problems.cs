@@ -35,6 +35,41 @@ public static class Problems
         title: "The resource has changed", detail: $"The {what} was changed by someone else; read it again and retry with its new ETag.",
         statusCode: StatusCodes.Status412PreconditionFailed, type: "https://cts.dev/problems/precondition-failed");
 
+    public const string UnsupportedMediaTypeType = "https://cts.dev/problems/unsupported-media-type";
+
+    /// <summary>415 for a body that is not <paramref name="mediaType"/>; a PATCH also says so in <c>Accept-Patch</c> (RFC 5789).</summary>
+    public static ProblemHttpResult UnsupportedMediaType(HttpContext http, string mediaType)
+    {
+        if (mediaType == RequestBody.MergePatch)
+        {
+            http.Response.Headers["Accept-Patch"] = mediaType;
+        }
+        return TypedResults.Problem(
+            title: "Unsupported media type", detail: $"Send the body as {mediaType} (UTF-8).",
+            statusCode: StatusCodes.Status415UnsupportedMediaType, type: UnsupportedMediaTypeType);
+    }
+
+    /// <summary>
+    /// For every problem the framework writes itself: a 415 that routing gave (a route that declares the media types it
+    /// accepts) says the same as <see cref="UnsupportedMediaType"/>, with <c>Accept-Patch</c> for a PATCH.
+    /// </summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        if (context.ProblemDetails.Status != StatusCodes.Status415UnsupportedMediaType || context.ProblemDetails.Type == UnsupportedMediaTypeType)
+        {
+            return;
+        }
+        var mediaType = HttpMethods.IsPatch(http.Request.Method) ? RequestBody.MergePatch : RequestBody.Json;
+        if (mediaType == RequestBody.MergePatch && !http.Response.HasStarted)
+        {
+            http.Response.Headers["Accept-Patch"] = mediaType;
+        }
+        context.ProblemDetails.Type = UnsupportedMediaTypeType;
+        context.ProblemDetails.Title = "Unsupported media type";
+        context.ProblemDetails.Detail = $"Send the body as {mediaType} (UTF-8).";
+    }
+
     public static ProblemHttpResult Unavailable(string detail) => TypedResults.Problem(
         title: "Storage unavailable", detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable,
         type: "https://cts.dev/problems/unavailable");

@@ -1,16 +1,66 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cts.Domain.Config;
 using Cts.Functions.Security;
+using Microsoft.Net.Http.Headers;
 
 namespace Cts.Functions.Api;
 
 /// <summary>
-/// Reads a JSON request body strictly and turns every way it can be wrong into a problem result (400 with the
-/// field named, 413 over the size limit), so handlers never throw on bad input.
+/// Reads a request body strictly and turns every way it can be wrong into a problem result, so handlers never throw
+/// on bad input: 415 for a body that is not <c>application/json</c> (<c>application/merge-patch+json</c> for PATCH),
+/// 413 over the size limit, 400 with errors per field for bad JSON, unknown or duplicate fields, wrong types and
+/// missing required fields (<see cref="StrictJson"/>).
 /// </summary>
 public static class RequestBody
 {
+    public const string Json = "application/json";
+    public const string MergePatch = "application/merge-patch+json";
+
     /// <summary>The parsed body, or the problem to return. An empty optional body is (null, null).</summary>
-    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, bool required) where T : class
+    /// <param name="requiredFields">Dotted paths that must be present and not null (a PUT's full replacement).</param>
+    public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, bool required,
+        IReadOnlyList<string>? requiredFields = null) where T : class
+    {
+        var (document, error) = await ReadDocumentAsync(request, Json, required);
+        if (document is null)
+        {
+            return (null, error);
+        }
+        using (document)
+        {
+            var (value, errors) = StrictJson.Bind<T>(document.RootElement, requiredFields);
+            return errors is null ? (value, null) : (null, Problems.Invalid(errors.ToDictionary()));
+        }
+    }
+
+    /// <summary>
+    /// A JSON Merge Patch (RFC 7396) for a <typeparamref name="T"/>: an object whose members have <typeparamref name="T"/>'s
+    /// names and types, any of them null (remove). What it is applied to is validated again as a whole.
+    /// </summary>
+    public static async Task<(JsonObject? Patch, IResult? Error)> ReadMergePatchAsync<T>(HttpRequest request) where T : class
+    {
+        var (document, error) = await ReadDocumentAsync(request, MergePatch, required: true);
+        if (document is null)
+        {
+            return (null, error);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, Field("body", "a merge patch must be a JSON object"));
+            }
+            var errors = new FieldErrors();
+            JsonShape.Check(root, typeof(T), ApiJson.Strict, "", errors, mergePatch: true);
+            return errors.IsEmpty
+                ? (JsonNode.Parse(root.GetRawText())!.AsObject(), null)
+                : (null, Problems.Invalid(errors.ToDictionary().ToDictionary()));
+        }
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadDocumentAsync(HttpRequest request, string mediaType, bool required)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
@@ -35,17 +85,23 @@ public static class RequestBody
         {
             return required ? (null, Field("body", "a JSON body is required")) : (null, null);
         }
-        buffer.Position = 0;
-        try
+        if (!IsMediaType(request.ContentType, mediaType))
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(buffer, ApiJson.Strict, request.HttpContext.RequestAborted);
-            return value is null ? (null, Field("body", "a JSON object is required")) : (value, null);
+            return (null, Problems.UnsupportedMediaType(request.HttpContext, mediaType));
         }
-        catch (JsonException e)
+        var (document, errors) = StrictJson.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        return document is null ? (null, Problems.Invalid(errors!.ToDictionary())) : (document, null);
+    }
+
+    /// <summary>Exactly <paramref name="expected"/>, with no charset or UTF-8 (JSON is UTF-8, RFC 8259).</summary>
+    private static bool IsMediaType(string? contentType, string expected)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            || !parsed.MediaType.Equals(expected, StringComparison.OrdinalIgnoreCase))
         {
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            return (null, Field(field, Describe(e)));
+            return false;
         }
+        return !parsed.Charset.HasValue || parsed.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
     }
 
     private static IResult Field(string field, string message) =>
@@ -54,8 +110,4 @@ public static class RequestBody
     private static IResult TooLarge() => TypedResults.Problem(
         title: "Request body too large", detail: $"Request bodies are limited to {SecurityExtensions.MaxRequestBodyBytes / 1024} KiB.",
         statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://cts.dev/problems/too-large");
-
-    private static string Describe(JsonException e) => e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-        ? "unknown field"
-        : e.Message.Split(" Path:", 2)[0];
 }

@@ -1,13 +1,11 @@
-using Cts.Domain.Audit;
 using Cts.Domain.Config;
 using Cts.Functions.Api.OpenApi;
 using Cts.Functions.Config;
 using Cts.Functions.Security;
-using Cts.Functions.Storage;
 
 namespace Cts.Functions.Api;
 
-/// <summary>The settings document (SPEC §2, §4): read with its ETag, replace with If-Match.</summary>
+/// <summary>The settings document (SPEC §2, §4): read with its ETag, replace (PUT) or patch (PATCH) with If-Match.</summary>
 public static class SettingsApi
 {
     public static RouteGroupBuilder MapSettingsApi(this IEndpointRouteBuilder app)
@@ -23,53 +21,42 @@ public static class SettingsApi
             .Produces<EngineSettings>()
             .ProducesProblems(StatusCodes.Status409Conflict).ProducesValidationProblem()
             .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
+        api.MapPatch("/", Patch).RequireAdmin()
+            .WithName("patchSettings").WithSummary("Change some settings (JSON Merge Patch, RFC 7396)")
+            .Accepts<EngineSettings>(RequestBody.MergePatch)
+            .Produces<EngineSettings>()
+            .ProducesProblems(StatusCodes.Status409Conflict).ProducesValidationProblem()
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfMatch);
         return api;
     }
 
-    public static async Task<IResult> Get(HttpContext http, SettingsStore store)
-    {
-        var stored = await store.GetAsync();
-        if (stored is not null)
-        {
-            http.Response.Headers.ETag = stored.ETag;
-        }
-        return TypedResults.Ok(stored?.Value ?? EngineSettings.Defaults);
-    }
+    /// <summary>The settings with their ETag; before the first write, the defaults with the <see cref="EntityTags.Unstored"/> tag.</summary>
+    public static async Task<IResult> Get(HttpContext http, SettingsService settings) =>
+        ConfigResults.ToHttp(http, await settings.GetAsync(), "Settings", "engine", s => s);
 
-    public static async Task<IResult> Replace(HttpContext http, SettingsStore store, AuditLog audit, TimeProvider time)
+    public static async Task<IResult> Replace(HttpContext http, SettingsService settings)
     {
-        var (body, error) = await RequestBody.ReadAsync<EngineSettings>(http.Request, required: true);
+        var (body, error) = await RequestBody.ReadAsync<EngineSettings>(http.Request, required: true, SettingsValidator.RequiredOnReplace);
         if (error is not null)
         {
             return error;
         }
-        var invalid = body!.Validate();
-        if (invalid.Count > 0)
-        {
-            return Problems.Invalid(invalid.ToDictionary());
-        }
-        var current = await store.GetAsync();
-        var ifMatch = ConditionalRequest.IfMatch(http);
-        if (ifMatch is not null && ifMatch != current?.ETag)
-        {
-            return Problems.PreconditionFailed("settings");
-        }
-        var changed = ChangedFields.Between(current?.Value ?? EngineSettings.Defaults, body);
-        if (changed.Count == 0 && current is not null)
-        {
-            // Nothing to change: nothing is written, the ETag stays, and the audit says so.
-            await audit.AppendAsync(AuditEntries.ConfigChange(time, http, "settings.update", null, ChangedFields.Describe(changed), AuditOutcomes.NoOp));
-            http.Response.Headers.ETag = current.ETag;
-            return TypedResults.Ok(current.Value);
-        }
-        var (outcome, etag) = await store.SaveAsync(body, current?.ETag);
-        if (outcome != WriteOutcome.Written)
-        {
-            return Problems.PreconditionFailed("settings");
-        }
-        await audit.AppendAsync(AuditEntries.ConfigChange(time, http, "settings.update", null, ChangedFields.Describe(changed),
-            changed.Count == 0 ? AuditOutcomes.NoOp : AuditOutcomes.Changed));
-        http.Response.Headers.ETag = etag;
-        return TypedResults.Ok(body);
+        return ConfigResults.ToHttp(http, await settings.ReplaceAsync(body!, ConditionalRequest.IfMatch(http), Caller(http)), "Settings", "engine", s => s);
     }
+
+    public static async Task<IResult> Patch(HttpContext http, SettingsService settings)
+    {
+        var (patch, error) = await RequestBody.ReadMergePatchAsync<EngineSettings>(http.Request);
+        if (error is not null)
+        {
+            return error;
+        }
+        var result = await MergePatchUpdate.ApplyAsync<EngineSettings, EngineSettings>(ConditionalRequest.IfMatch(http), patch!,
+            SettingsValidator.RequiredOnReplace,
+            async () => await settings.GetAsync() is { Value: { } current } found ? (current, found.ETag) : null,
+            (body, ifMatch) => settings.ReplaceAsync(body, ifMatch, Caller(http)));
+        return ConfigResults.ToHttp(http, result, "Settings", "engine", s => s);
+    }
+
+    private static Caller Caller(HttpContext http) => new(ApiCaller.Actor(http), ApiCaller.CorrelationId(http));
 }

@@ -56,6 +56,10 @@ public static class TradeEngineAliasApi
         {
             return Problems.Invalid(new Dictionary<string, string[]> { ["closePositions"] = ["only stop takes closePositions"] });
         }
+        if (EngineActionRequest.ReasonErrors(body.Reason) is { Count: > 0 } invalidReason)
+        {
+            return Problems.Invalid(invalidReason.ToDictionary());
+        }
         var command = new EngineCommand(action, ApiCaller.Actor(http), body.Reason, ApiCaller.CorrelationId(http), body.ClosePositions ?? false);
         return EnginesApi.ToHttp(await engines.ExecuteAsync(body.ConnectionId!, command), body.ConnectionId!);
     }

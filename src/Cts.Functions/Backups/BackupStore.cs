@@ -63,14 +63,19 @@ public sealed partial class BackupStore(BlobContainerClient container, int keep,
     }
 
     /// <summary>The snapshot named <paramref name="name"/>, or null when there is none.</summary>
-    public async Task<ConfigSnapshot?> ReadAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<ConfigSnapshot?> ReadAsync(string name, CancellationToken cancellationToken = default) =>
+        await ReadRawAsync(name, cancellationToken) is { } content
+            ? JsonSerializer.Deserialize<ConfigSnapshot>(content.ToMemory().Span, ConfigSnapshot.Json)
+            : null;
+
+    /// <summary>The bytes of the backup named <paramref name="name"/>, or null when there is none; a restore reads them strictly.</summary>
+    public async Task<BinaryData?> ReadRawAsync(string name, CancellationToken cancellationToken = default)
     {
         if (!IsValidName(name)) throw new ArgumentException($"'{name}' is not a backup name", nameof(name));
         await EnsureContainerAsync(cancellationToken);
         try
         {
-            var content = await container.GetBlobClient(Folder + name).DownloadContentAsync(cancellationToken);
-            return JsonSerializer.Deserialize<ConfigSnapshot>(content.Value.Content.ToMemory().Span, ConfigSnapshot.Json);
+            return (await container.GetBlobClient(Folder + name).DownloadContentAsync(cancellationToken)).Value.Content;
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

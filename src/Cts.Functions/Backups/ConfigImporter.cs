@@ -23,6 +23,8 @@ public sealed record ImportReport(bool DryRun, bool Applied, IReadOnlyList<Impor
 /// concurrent change is reported as <c>conflict</c> instead of overwritten. Import and restore only create and update:
 /// a stored item the document does not mention is reported as <c>kept</c>, never deleted. A real import or restore,
 /// applied or refused, is audited with the caller as actor (<see cref="ConfigImportAudit"/>); a dry run writes nothing.
+/// Every item is validated first (<see cref="ConfigDocumentValidator"/>): a document with any invalid item is refused
+/// whole, dry run or not, and nothing is written.
 /// </summary>
 public sealed class ConfigImporter(
     ConnectionStore connections, PresetStore presets, SettingsStore settings, EngineRecords engines, IGrainFactory grains,
@@ -41,11 +43,17 @@ public sealed class ConfigImporter(
         public static PlannedWrite Nothing(string kind, string id, string outcome) => new(new(kind, id, outcome), [], () => Task.FromResult(true));
     }
 
-    public async Task<ImportReport> ApplyAsync(ConfigSnapshot document, ConfigSource source, bool dryRun, Caller caller,
+    /// <summary>The report of what was (or would be) done, or <see cref="ConfigOutcome.Invalid"/> with errors per item and field.</summary>
+    public async Task<ConfigResult<ImportReport>> ApplyAsync(ConfigSnapshot document, ConfigSource source, bool dryRun, Caller caller,
         CancellationToken cancellationToken = default)
     {
-        var storedConnections = (await connections.ListAllAsync(cancellationToken)).ToDictionary(c => c.Value.Id, StringComparer.Ordinal);
         var storedPresets = (await presets.ListAllAsync(cancellationToken)).ToDictionary(p => p.Value.Id, StringComparer.Ordinal);
+        var errors = ConfigDocumentValidator.Validate(document, storedPresets.Keys);
+        if (errors.Count > 0)
+        {
+            return ConfigResult<ImportReport>.Invalid(errors);
+        }
+        var storedConnections = (await connections.ListAllAsync(cancellationToken)).ToDictionary(c => c.Value.Id, StringComparer.Ordinal);
         var storedSettings = await settings.GetAsync(cancellationToken);
 
         var plan = new List<PlannedWrite>();
@@ -122,12 +130,12 @@ public sealed class ConfigImporter(
 
         if (dryRun)
         {
-            return new ImportReport(true, false, plan.Select(p => p.Item).ToList(), blocked, null);
+            return Report(new ImportReport(true, false, plan.Select(p => p.Item).ToList(), blocked, null));
         }
         if (blocked.Count > 0)
         {
             await audit.RecordRefusedAsync(source, caller, blocked, cancellationToken);
-            return new ImportReport(false, false, plan.Select(p => p.Item).ToList(), blocked, null);
+            return Report(new ImportReport(false, false, plan.Select(p => p.Item).ToList(), blocked, null));
         }
 
         // The configuration as it was, so an import or restore can itself be undone.
@@ -162,8 +170,10 @@ public sealed class ConfigImporter(
                 await grains.GetGrain<IEngineGrain>(id).ConfigChanged(new ConfigChange(why.ToArray(), caller.Actor, caller.CorrelationId));
             }
         }
-        return new ImportReport(false, true, items, [], before);
+        return Report(new ImportReport(false, true, items, [], before));
     }
+
+    private static ConfigResult<ImportReport> Report(ImportReport report) => new(ConfigOutcome.Ok, report);
 
     /// <summary>The names of the connection fields that differ; credentials by name only, compared as stored (encrypted).</summary>
     private static IReadOnlyList<string> ConnectionFields(Connection? before, Connection after)

@@ -33,7 +33,11 @@ public sealed class ConnectionService(
         return new(ConfigOutcome.Created, connection, etag);
     }
 
-    /// <summary>Replaces a connection. Credentials left out of <paramref name="draft"/> are kept; new ones replace the old.</summary>
+    /// <summary>
+    /// Replaces a connection (PUT, and PATCH once its patch is applied). Credentials left out of <paramref name="draft"/>
+    /// are kept, new ones replace the old, <see cref="ConnectionDraft.RemoveCredentials"/> drops them.
+    /// <paramref name="ifMatch"/> is an <c>If-Match</c> value (<see cref="EntityTags.IfMatchAllows"/>).
+    /// </summary>
     public async Task<ConfigResult<Connection>> ReplaceAsync(string id, ConnectionDraft draft, string? ifMatch, Caller caller)
     {
         var current = await store.GetAsync(id);
@@ -46,12 +50,14 @@ public sealed class ConnectionService(
         {
             return ConfigResult<Connection>.Invalid(errors);
         }
-        if (ifMatch is not null && ifMatch != current.ETag)
+        if (!EntityTags.IfMatchAllows(ifMatch, current.ETag))
         {
             return ConfigResult<Connection>.Stale();
         }
         var before = current.Value;
-        var credentialsChanged = draft.Credentials is not null && !SameCredentials(before.Credentials, draft.Credentials);
+        var credentialsChanged = draft.Credentials is not null
+            ? !SameCredentials(before.Credentials, draft.Credentials)
+            : draft.RemoveCredentials && before.Credentials is not null;
         var replaced = before with
         {
             Name = draft.Name!,
@@ -99,7 +105,7 @@ public sealed class ConnectionService(
         {
             return ConfigResult<Connection>.NotFound();
         }
-        if (ifMatch is not null && ifMatch != current.ETag)
+        if (!EntityTags.IfMatchAllows(ifMatch, current.ETag))
         {
             return ConfigResult<Connection>.Stale();
         }
@@ -130,20 +136,11 @@ public sealed class ConnectionService(
     private (string ApiKey, string ApiSecret) Reveal(StoredCredentials c) =>
         (secrets.Unprotect(c.ProtectedApiKey), secrets.Unprotect(c.ProtectedApiSecret));
 
+    /// <summary>The connection validator, told whether the preset exists and whether the connection already has credentials.</summary>
     private async Task<IReadOnlyDictionary<string, string[]>> ValidateAsync(ConnectionDraft draft, Connection? existing)
     {
-        var errors = ConnectionValidator.Validate(draft).ToDictionary();
-        if (draft.PresetId is not null && !errors.ContainsKey("presetId") && await presets.ResolveAsync(draft.PresetId) is null)
-        {
-            errors["presetId"] = [$"there is no preset '{draft.PresetId}'"];
-        }
-        var hasCredentials = draft.Credentials is not null || existing?.Credentials is not null;
-        if (draft.Exchange is not null && ConnectionValidator.RequiresCredentials(draft.Exchange) && !hasCredentials
-            && !errors.ContainsKey("credentials"))
-        {
-            errors["credentials"] = [$"are required for {draft.Exchange}"];
-        }
-        return errors;
+        var presetExists = draft.PresetId is { } presetId && ConnectionId.IsValid(presetId) && await presets.ResolveAsync(presetId) is not null;
+        return ConnectionValidator.Validate(draft, new ConnectionContext(_ => presetExists, existing?.Credentials is not null));
     }
 
     private StoredCredentials? Protect(CredentialsDraft? draft) => draft is null

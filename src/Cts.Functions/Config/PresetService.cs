@@ -35,11 +35,7 @@ public sealed class PresetService(PresetStore store, ConnectionStore connections
 
     public async Task<ConfigResult<Preset>> CreateAsync(Preset draft, Caller caller)
     {
-        if (!ConnectionId.IsValid(draft.Id))
-        {
-            return ConfigResult<Preset>.Invalid("id", $"must match {ConnectionId.Pattern}");
-        }
-        var errors = draft.Validate();
+        var errors = PresetValidator.Validate(draft);
         if (errors.Count > 0)
         {
             return ConfigResult<Preset>.Invalid(errors);
@@ -54,9 +50,10 @@ public sealed class PresetService(PresetStore store, ConnectionStore connections
         return new(ConfigOutcome.Created, preset, etag);
     }
 
+    /// <summary>Replaces a preset (PUT, and PATCH once its patch is applied); <paramref name="ifMatch"/> is an <c>If-Match</c> value.</summary>
     public async Task<ConfigResult<Preset>> ReplaceAsync(string id, Preset draft, string? ifMatch, Caller caller)
     {
-        var errors = draft.Validate();
+        var errors = PresetValidator.Validate(draft with { Id = id });
         if (errors.Count > 0)
         {
             return ConfigResult<Preset>.Invalid(errors);
@@ -66,7 +63,7 @@ public sealed class PresetService(PresetStore store, ConnectionStore connections
         {
             return ConfigResult<Preset>.NotFound();
         }
-        if (ifMatch is not null && ifMatch != stored?.ETag)
+        if (!EntityTags.IfMatchAllows(ifMatch, stored?.ETag))
         {
             return ConfigResult<Preset>.Stale();
         }
@@ -103,7 +100,7 @@ public sealed class PresetService(PresetStore store, ConnectionStore connections
         {
             return ConfigResult<Preset>.NotFound();
         }
-        if (ifMatch is not null && ifMatch != stored.ETag)
+        if (!EntityTags.IfMatchAllows(ifMatch, stored.ETag))
         {
             return ConfigResult<Preset>.Stale();
         }

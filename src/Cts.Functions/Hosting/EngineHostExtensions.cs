@@ -54,6 +54,7 @@ public static class EngineHostExtensions
         services.AddSingleton<Alerts.AlertPublisher>();
         services.AddSingleton<Config.ConnectionService>();
         services.AddSingleton<Config.PresetService>();
+        services.AddSingleton<Config.SettingsService>();
         // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder.
         services.AddHostedService<EngineBootRecovery>();
         return services;

@@ -20,7 +20,10 @@ public static class HostDefaultsExtensions
             builder.WebHost.UseUrls(DefaultUrls);
         }
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+        // A parameter that fails to bind must reach the endpoint filter that names it (Api/QueryBinding.cs), in every
+        // environment: Development would otherwise throw, and the exception's text names .NET types.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         // SIGTERM: in-flight cycles finish and engines flush within this bound (SPEC §1, graceful shutdown).
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<EngineOptions>>((host, engine) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(engine.Value.ShutdownTimeoutSeconds));

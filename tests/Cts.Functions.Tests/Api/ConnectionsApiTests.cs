@@ -17,7 +17,7 @@ public sealed class ConnectionsApiTests(AzuriteFixture azurite) : EngineHostTest
 
         var put = new HttpRequestMessage(HttpMethod.Put, "/api/connections/c1")
         {
-            Content = JsonContent.Create(new { name = "Renamed", exchange = "paper", symbols = new[] { "ETHUSDT" } }),
+            Content = JsonContent.Create(new { name = "Renamed", exchange = "paper", symbols = new[] { "ETHUSDT" }, testnet = false, autoStart = false }),
         };
         put.Headers.IfMatch.Add(etag);
         var replaced = await Client.SendAsync(put);
@@ -26,7 +26,7 @@ public sealed class ConnectionsApiTests(AzuriteFixture azurite) : EngineHostTest
 
         var stale = new HttpRequestMessage(HttpMethod.Put, "/api/connections/c1")
         {
-            Content = JsonContent.Create(new { name = "Lost update", exchange = "paper", symbols = new[] { "BTCUSDT" } }),
+            Content = JsonContent.Create(new { name = "Lost update", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false }),
         };
         stale.Headers.IfMatch.Add(etag);
         var refused = await Client.SendAsync(stale);
@@ -72,7 +72,7 @@ public sealed class ConnectionsApiTests(AzuriteFixture azurite) : EngineHostTest
         (await Client.PostAsync("/api/connections/d2/enable", null)).EnsureSuccessStatusCode();
         var put = new HttpRequestMessage(HttpMethod.Put, "/api/connections/d2")
         {
-            Content = JsonContent.Create(new { name = "v2", exchange = "paper", symbols = new[] { "BTCUSDT" } }),
+            Content = JsonContent.Create(new { name = "v2", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false }),
         };
         (await Client.SendAsync(put)).EnsureSuccessStatusCode();
 

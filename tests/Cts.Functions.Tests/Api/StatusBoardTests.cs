@@ -55,7 +55,7 @@ public sealed class StatusBoardTests(AzuriteFixture azurite)
 
         (await client.PutAsJsonAsync("/api/connections/keep", new
         {
-            name = "keep", exchange = "paper", symbols = new[] { "BTCUSDT" },
+            name = "keep", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false,
             credentials = new { apiKey = "AKIA0000000000000000BRD1", apiSecret = "secret-board" },
         })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/connections/drop")).StatusCode);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Cts.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cts.Functions.Tests.Backups;
 
@@ -14,9 +15,11 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
     private const string PlainKey = "PLAINKEYabcdefghijklmnop1234";
     private const string PlainSecret = "PLAINSECRETqwertyuiopasdfgh5678";
 
+    /// <summary>A whole preset (a PUT must carry every required field).</summary>
     private static object Preset(string id, decimal size) => new
     {
-        id, name = $"Preset {id}", positionSizeQuote = size, maxOpenPositions = 2, stopLossPct = 1.5m, takeProfitPct = 3m,
+        id, name = $"Preset {id}", strategy = "ema-crossover", emaFast = 3, emaSlow = 8, useRsiFilter = false, rsiPeriod = 14,
+        rsiOversold = 30.0, rsiOverbought = 70.0, positionSizeQuote = size, maxOpenPositions = 2, stopLossPct = 1.5m, takeProfitPct = 3m,
     };
 
     private async Task<string[]> BackupNamesAsync()
@@ -51,7 +54,7 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
         var connectionVersion = (await (await Client.GetAsync("/api/connections/bk1")).JsonAsync())!["version"]!.GetValue<long>();
 
         await PutAsync("/api/presets/bk", Preset("bk", 75m));
-        await PutAsync("/api/connections/bk1", new { name = "Second", exchange = "paper", symbols = new[] { "ETHUSDT" }, presetId = "bk" });
+        await PutAsync("/api/connections/bk1", new { name = "Second", exchange = "paper", symbols = new[] { "ETHUSDT" }, presetId = "bk", testnet = false, autoStart = false });
         var changed = await Host.NewestCoveringAsync(s => s.HasConnection("bk1", "Second") && s.HasPreset("bk", 75m), "both PUTs");
         Assert.Matches(@"-put-(presets|connections)(-put-connections)?\.json$", changed); // the two PUTs may share one
         Assert.Equal("Second", (await (await Client.GetAsync("/api/connections/bk1")).JsonAsync())!["name"]!.GetValue<string>());
@@ -142,7 +145,7 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
     {
         await Client.StartPaperEngineAsync("run1");
         var backup = await Host.NewestCoveringAsync(s => s.HasConnection("run1"), "run1"); // right after run1 was created
-        await PutAsync("/api/connections/run1", new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" } });
+        await PutAsync("/api/connections/run1", new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false });
         var export = (await (await Client.GetAsync("/api/config/export")).JsonAsync())!;
         export["connections"]!.AsArray().First(c => c!["id"]!.GetValue<string>() == "run1")!["name"] = "Imported";
 
@@ -201,13 +204,81 @@ public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTes
         Assert.Equal(expected, (await Client.PostAsync($"/api/config/backups/{name}/restore", null)).StatusCode);
     }
 
+    /// <summary>
+    /// One valid connection and preset, and one invalid item per rule that create and PUT enforce (what a lenient import
+    /// once wrote): no name, an unknown venue (with markup in it), a lower-case symbol, a preset that does not exist.
+    /// </summary>
+    private const string MixedDocument = """
+        {"format":1,"takenAt":"2026-01-01T00:00:00Z","reason":"x",
+         "connections":[
+           {"id":"ok1","name":"Fine","exchange":"paper","symbols":["BTCUSDT"],"presetId":"mixed-ok","testnet":false,"autoStart":false,
+            "version":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","credentials":null},
+           {"id":"no-name","name":null,"exchange":"paper","symbols":["BTCUSDT"],"presetId":null,"testnet":false,"autoStart":false,
+            "version":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","credentials":null},
+           {"id":"bad-venue","name":"Venue","exchange":"<img src=x onerror=alert(1)>","symbols":["BTCUSDT"],"presetId":null,"testnet":false,
+            "autoStart":false,"version":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","credentials":null},
+           {"id":"lower","name":"Lower","exchange":"paper","symbols":["btc/usdt"],"presetId":null,"testnet":false,"autoStart":false,
+            "version":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","credentials":null},
+           {"id":"ghost-preset","name":"Ghost","exchange":"paper","symbols":["BTCUSDT"],"presetId":"ghost","testnet":false,"autoStart":false,
+            "version":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","credentials":null}],
+         "presets":[{"id":"mixed-ok","name":"Fine"},{"id":"mixed-bad","name":"Bad","positionSizeQuote":0}],
+         "settings":null}
+        """;
+
+    private static readonly string[] MixedErrors =
+        ["connections[1].name", "connections[2].exchange", "connections[3].symbols", "connections[4].presetId", "presets[1].positionSizeQuote"];
+
     [Fact]
-    public async Task Import_of_an_invalid_document_is_400()
+    public async Task An_import_with_any_invalid_item_is_400_per_item_and_field_dry_run_or_not_and_writes_nothing()
     {
-        var response = await Client.PostJsonAsync("/api/config/import",
-            """{"format":1,"takenAt":"2026-01-01T00:00:00Z","reason":"x","connections":[],"presets":[{"id":"p","name":"","positionSizeQuote":0}],"settings":null}""");
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var backupsBefore = await BackupNamesAsync();
+
+        foreach (var url in new[] { "/api/config/import?dryRun=true", "/api/config/import" })
+        {
+            var response = await Client.PostJsonAsync(url, MixedDocument);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var errors = (await response.JsonAsync())!["errors"]!.AsObject();
+            Assert.Equal(MixedErrors, errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+        }
+
+        // Read back: not even the valid items were written, and nothing was audited or backed up.
+        Assert.Empty((await (await Client.GetAsync("/api/connections")).JsonAsync())!["connections"]!.AsArray());
+        Assert.Equal(["default"], (await (await Client.GetAsync("/api/presets")).JsonAsync())!["presets"]!.AsArray()
+            .Select(p => p!["id"]!.GetValue<string>()));
+        Assert.Empty((await (await Client.GetAsync("/api/audit?top=100")).JsonAsync())!["entries"]!.AsArray());
+        Assert.Equal(backupsBefore, await BackupNamesAsync());
+
         var unknown = await Client.PostJsonAsync("/api/config/import", """{"format":1,"bogus":true}""");
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.NotNull((await unknown.JsonAsync())!["errors"]!["bogus"]);
+    }
+
+    [Fact]
+    public async Task A_restore_of_a_backup_with_any_invalid_item_is_400_per_item_and_field_and_writes_nothing()
+    {
+        await Client.CreatePaperConnectionAsync("kept");
+        var keptBefore = (await (await Client.GetAsync("/api/connections/kept")).JsonAsync())!;
+        // A backup written before validation was strict: the store takes the document as it is.
+        var now = DateTimeOffset.UtcNow;
+        var invalid = new Cts.Functions.Backups.ConfigSnapshot(1, now, "legacy",
+        [
+            new("kept", "Renamed by the restore", "paper", ["ETHUSDT"], null, false, false, 2, now, now),
+            new("legacy1", null!, "kraken", ["btc/usdt"], "ghost", false, false, 1, now, now),
+        ], [], null);
+        var name = await Host.Services.GetRequiredService<Cts.Functions.Backups.BackupStore>().SaveAsync(invalid);
+
+        foreach (var url in new[] { $"/api/config/backups/{name}/restore?dryRun=true", $"/api/config/backups/{name}/restore" })
+        {
+            var response = await Client.PostAsync(url, null);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var errors = (await response.JsonAsync())!["errors"]!.AsObject();
+            Assert.Equal(["connections[1].exchange", "connections[1].name", "connections[1].presetId", "connections[1].symbols"],
+                errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/connections/legacy1")).StatusCode);
+        var kept = (await (await Client.GetAsync("/api/connections/kept")).JsonAsync())!;
+        Assert.True(JsonNode.DeepEquals(keptBefore, kept), "the valid item of the refused restore was not written either");
+        Assert.DoesNotContain(await BackupNamesAsync(), n => n.EndsWith("-before-restore.json", StringComparison.Ordinal));
     }
 }

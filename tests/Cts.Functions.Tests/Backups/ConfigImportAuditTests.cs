@@ -20,16 +20,16 @@ public sealed class ConfigImportAuditTests(AzuriteFixture azurite) : EngineHostT
     [Fact]
     public async Task A_restore_is_audited_with_the_caller_the_backup_and_the_connections_presets_and_settings_it_changed()
     {
-        (await Client.PutAsJsonAsync("/api/settings", new { retentionDays = 10 })).EnsureSuccessStatusCode();
+        await Client.PatchSettingsAsync(new { retentionDays = 10 });
         Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/presets", Preset("ra", 50m))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await Client.PostAsJsonAsync("/api/connections",
             new { id = "ra1", name = "First", exchange = "paper", symbols = new[] { "BTCUSDT" }, presetId = "ra" })).StatusCode);
         var backup = await Host.NewestCoveringAsync(s => s.Settings?.RetentionDays == 10 && s.HasPreset("ra", 50m) && s.HasConnection("ra1", "First"),
             "settings, preset and connection");
-        (await Client.PutAsJsonAsync("/api/settings", new { retentionDays = 20 })).EnsureSuccessStatusCode();
+        await Client.PatchSettingsAsync(new { retentionDays = 20 });
         (await Client.PutAsJsonAsync("/api/presets/ra", Preset("ra", 75m))).EnsureSuccessStatusCode();
         (await Client.PutAsJsonAsync("/api/connections/ra1",
-            new { name = "Second", exchange = "paper", symbols = new[] { "ETHUSDT" }, presetId = "ra" })).EnsureSuccessStatusCode();
+            new { name = "Second", exchange = "paper", symbols = new[] { "ETHUSDT" }, presetId = "ra", testnet = false, autoStart = false })).EnsureSuccessStatusCode();
 
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/config/backups/{backup}/restore");
         request.Headers.Add(CorrelationHeader, "corr-restore-1");
@@ -132,7 +132,8 @@ public sealed class ConfigImportAuditTests(AzuriteFixture azurite) : EngineHostT
 
     private static object Preset(string id, decimal size) => new
     {
-        id, name = $"Preset {id}", positionSizeQuote = size, maxOpenPositions = 2, stopLossPct = 1.5m, takeProfitPct = 3m,
+        id, name = $"Preset {id}", strategy = "ema-crossover", emaFast = 3, emaSlow = 8, useRsiFilter = false, rsiPeriod = 14,
+        rsiOversold = 30.0, rsiOverbought = 70.0, positionSizeQuote = size, maxOpenPositions = 2, stopLossPct = 1.5m, takeProfitPct = 3m,
     };
 
     private static string Action(JsonNode entry) => entry["action"]!.GetValue<string>();

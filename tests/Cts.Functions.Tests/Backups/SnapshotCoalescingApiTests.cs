@@ -39,7 +39,7 @@ public sealed class SnapshotCoalescingApiTests(AzuriteFixture azurite) : EngineH
         {
             await Client.CreatePaperConnectionAsync(id);
         }
-        var renamed = await Client.PutAsJsonAsync("/api/connections/seq02", new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" } });
+        var renamed = await Client.PutAsJsonAsync("/api/connections/seq02", new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false });
         Assert.True(renamed.IsSuccessStatusCode, $"PUT: {(int)renamed.StatusCode}");
         var deleted = await Client.DeleteAsync("/api/connections/seq01");
         Assert.True(deleted.IsSuccessStatusCode, $"DELETE: {(int)deleted.StatusCode}");

@@ -63,6 +63,8 @@ public sealed class AuditTrailTests(AzuriteFixture azurite) : EngineHostTest(azu
             name = "Renamed",
             exchange = "paper",
             symbols = new[] { "ETHUSDT" },
+            testnet = false,
+            autoStart = false,
             credentials = new { apiKey = "AKIA0000000000000000AU03", apiSecret = "secret-au3-value" },
         });
         put.EnsureSuccessStatusCode();
@@ -85,7 +87,7 @@ public sealed class AuditTrailTests(AzuriteFixture azurite) : EngineHostTest(azu
         var started = await Client.SendAsync(start);
         var put = new HttpRequestMessage(HttpMethod.Put, "/api/connections/au4")
         {
-            Content = JsonContent.Create(new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" } }),
+            Content = JsonContent.Create(new { name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false }),
         };
         put.Headers.Add(ApiCallerHeader, "corr-put-4712");
         var replaced = await Client.SendAsync(put);
@@ -182,8 +184,7 @@ public sealed class CycleFailureAuditTests(AzuriteFixture azurite)
         });
         using var client = host.CreateClient(Roles.Admin);
         // The automatic retry is an hour away, so this test sees the failure alone.
-        (await client.PutAsJsonAsync("/api/settings", new { maxConsecutiveCycleFailures = 3, startRetry = new { maxAttempts = 1, baseDelaySeconds = 3600, maxDelaySeconds = 3600 } }))
-            .EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { maxConsecutiveCycleFailures = 3, startRetry = new { maxAttempts = 1, baseDelaySeconds = 3600, maxDelaySeconds = 3600 } });
 
         await client.StartPaperEngineAsync("fail1");
 
@@ -193,8 +194,19 @@ public sealed class CycleFailureAuditTests(AzuriteFixture azurite)
         Assert.Contains("injected", error["lastError"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         factory.Verify(f => f.Create(It.Is<Connection>(c => c.Id == "fail1"), It.IsAny<Cts.Domain.Config.EngineSettings>()), Times.Once());
 
-        // Long enough for every timer that could still be queued to fire: none may add a second entry.
-        await Task.Delay(TimeSpan.FromMilliseconds(3 * CtsAppFactory.IndicationsMs));
+        // Past the next tick every processor had scheduled when the engine failed (its last run plus its interval): a
+        // timer still alive would have fired by then, and must neither run nor add a second entry.
+        var processors = error["processors"]!.AsObject();
+        var since = error["since"]!.GetValue<DateTimeOffset>();
+        var nextDue = processors.Select(p => (p.Value!["lastRunAt"]?.GetValue<DateTimeOffset>() ?? since)
+            + TimeSpan.FromMilliseconds(p.Value!["intervalMs"]!.GetValue<double>())).Max();
+        await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > nextDue), TimeSpan.FromSeconds(10),
+            "the clock passes every processor's next scheduled tick");
+        var later = await client.StatusAsync("fail1");
+        foreach (var (name, processor) in processors)
+        {
+            Assert.Equal(processor!["runs"]!.GetValue<long>(), later.Runs(name));
+        }
         var audit = (await (await client.GetAsync("/api/audit?connectionId=fail1&top=100")).JsonAsync())!["entries"]!.AsArray();
         var failure = Assert.Single(audit, e => e!["actor"]!.GetValue<string>() == "system")!;
         Assert.Equal("cycle-failures", failure["action"]!.GetValue<string>());

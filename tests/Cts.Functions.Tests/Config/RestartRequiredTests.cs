@@ -71,8 +71,7 @@ public sealed class RestartRequiredTests(AzuriteFixture azurite) : EngineHostTes
     [Fact]
     public async Task With_autoRestartOnConfigChange_a_credential_change_restarts_the_engine_by_itself()
     {
-        var settings = await Client.PutAsJsonAsync("/api/settings", new { autoRestartOnConfigChange = true });
-        Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
+        await Client.PatchSettingsAsync(new { autoRestartOnConfigChange = true });
         await Client.StartPaperEngineAsync("rr4");
 
         var put = await PutAsync("rr4", "Paper rr4", ["BTCUSDT"], new { apiKey = "AKIA0000000000000000RR04", apiSecret = "secret-rr4" });
@@ -113,7 +112,7 @@ public sealed class RestartRequiredTests(AzuriteFixture azurite) : EngineHostTes
     /// <summary>Replaces a paper connection (credentials kept when <paramref name="credentials"/> is null); returns the 200 body.</summary>
     private async Task<JsonNode> PutAsync(string id, string name, string[] symbols, object? credentials = null)
     {
-        var response = await Client.PutAsJsonAsync($"/api/connections/{id}", new { name, exchange = "paper", symbols, credentials });
+        var response = await Client.PutAsJsonAsync($"/api/connections/{id}", new { name, exchange = "paper", symbols, testnet = false, autoStart = false, credentials });
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return (await response.JsonAsync())!;
     }

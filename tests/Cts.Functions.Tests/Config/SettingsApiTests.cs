@@ -6,7 +6,10 @@ using Cts.Functions.Tests.Infrastructure;
 
 namespace Cts.Functions.Tests.Config;
 
-/// <summary>The settings document: defaults, replace with ETags, validation that writes nothing, and its audit entry.</summary>
+/// <summary>
+/// The settings document: defaults, replace with ETags, validation that writes nothing, and its audit entry. A PUT is a
+/// full replacement, so each invalid case is the valid document with one field changed (<see cref="Full"/>).
+/// </summary>
 public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     private const string Valid = """
@@ -15,7 +18,7 @@ public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(az
          "maxConsecutiveCycleFailures":4,"autoRestartOnConfigChange":true}
         """;
 
-    /// <summary>One case per validation rule (both ends of every range), and the field the 400 must name.</summary>
+    /// <summary>One case per validation rule (both ends of every range), and the field the 400 must name; a JSON object overrides <see cref="Valid"/>'s members.</summary>
     public static readonly (string Field, string Body)[] Invalid =
     [
         ("connectionMonitorSeconds", """{"connectionMonitorSeconds":4}"""),
@@ -37,6 +40,9 @@ public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(az
         ("retentionDayz", """{"retentionDayz":7}"""),
         ("startRetry.maxAttemps", """{"startRetry":{"maxAttemps":5}}"""),
         ("retentionDays", """{"retentionDays":"seven"}"""),
+        ("retentionDays", """{"retentionDays":"7"}"""),
+        ("retentionDays", """{"retentionDays":7.5}"""),
+        ("RetentionDays", """{"RetentionDays":7}"""),
         ("body", "not json at all"),
         ("body", ""),
     ];
@@ -77,11 +83,11 @@ public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(az
     public async Task Range_boundaries_are_accepted()
     {
         var lowest = """
-            {"connectionMonitorSeconds":5,"retentionDays":1,"exchangeTimeoutSeconds":1,
+            {"autoStartOnBoot":false,"autoRestartOnConfigChange":false,"connectionMonitorSeconds":5,"retentionDays":1,"exchangeTimeoutSeconds":1,
              "startRetry":{"maxAttempts":1,"baseDelaySeconds":1,"maxDelaySeconds":1},"maxConsecutiveCycleFailures":1}
             """;
         var highest = """
-            {"connectionMonitorSeconds":3600,"retentionDays":3650,"exchangeTimeoutSeconds":120,
+            {"autoStartOnBoot":true,"autoRestartOnConfigChange":true,"connectionMonitorSeconds":3600,"retentionDays":3650,"exchangeTimeoutSeconds":120,
              "startRetry":{"maxAttempts":100,"baseDelaySeconds":3600,"maxDelaySeconds":86400},"maxConsecutiveCycleFailures":100000}
             """;
         var first = await PutAsync(lowest);
@@ -100,7 +106,7 @@ public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(az
         var failures = new List<string>();
         foreach (var (field, body) in Invalid)
         {
-            var response = await PutAsync(body);
+            var response = await PutAsync(body.StartsWith('{') ? Full(body) : body);
             var text = await response.Content.ReadAsStringAsync();
             if (response.StatusCode != HttpStatusCode.BadRequest)
             {
@@ -126,11 +132,11 @@ public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(az
     {
         var first = await PutAsync(Valid);
         first.EnsureSuccessStatusCode();
-        var second = await PutAsync("""{"retentionDays":14}""", first.Headers.ETag);
+        var second = await PutAsync(Full("""{"retentionDays":14}"""), first.Headers.ETag);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.NotEqual(first.Headers.ETag, second.Headers.ETag);
 
-        var stale = await PutAsync("""{"retentionDays":99}""", first.Headers.ETag);
+        var stale = await PutAsync(Full("""{"retentionDays":99}"""), first.Headers.ETag);
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         Assert.Equal("application/problem+json", stale.Content.Headers.ContentType?.MediaType);
@@ -147,15 +153,18 @@ public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(az
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         var current = await Client.GetAsync("/api/settings");
-        Assert.Null(current.Headers.ETag);
+        Assert.Equal("\"defaults\"", current.Headers.ETag?.Tag); // the defaults' own tag: nothing was stored
         Assert.Equal(7, (await current.JsonAsync())!["retentionDays"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task Put_records_one_settings_update_audit_entry_with_the_changed_fields_and_the_admin_as_actor()
     {
-        (await PutAsync("""{"retentionDays":14,"autoRestartOnConfigChange":true,"startRetry":{"maxAttempts":2,"baseDelaySeconds":2,"maxDelaySeconds":60}}"""))
-            .EnsureSuccessStatusCode();
+        (await PutAsync("""
+            {"autoStartOnBoot":true,"connectionMonitorSeconds":30,"retentionDays":14,"exchangeTimeoutSeconds":5,
+             "startRetry":{"maxAttempts":2,"baseDelaySeconds":2,"maxDelaySeconds":60},"maxConsecutiveCycleFailures":10,
+             "autoRestartOnConfigChange":true}
+            """)).EnsureSuccessStatusCode();
 
         var entry = Assert.Single(await SettingsAuditAsync());
         Assert.Equal("test-admin", entry["actor"]!.GetValue<string>());
@@ -169,6 +178,17 @@ public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(az
     {
         Assert.StartsWith("changed: ", reason, StringComparison.Ordinal);
         return reason["changed: ".Length..].Split(", ").Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary><see cref="Valid"/> with the members of <paramref name="overrides"/> in place of its own.</summary>
+    private static string Full(string overrides)
+    {
+        var document = JsonNode.Parse(Valid)!.AsObject();
+        foreach (var (name, value) in JsonNode.Parse(overrides)!.AsObject())
+        {
+            document[name] = value?.DeepClone();
+        }
+        return document.ToJsonString();
     }
 
     private async Task<HttpResponseMessage> PutAsync(string json, EntityTagHeaderValue? ifMatch = null)

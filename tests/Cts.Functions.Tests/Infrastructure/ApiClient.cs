@@ -69,6 +69,20 @@ public static class ApiClient
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, string json) =>
         client.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
+    /// <summary>PATCH with a JSON Merge Patch body (<c>application/merge-patch+json</c>).</summary>
+    public static Task<HttpResponseMessage> PatchMergeAsync(this HttpClient client, string url, object patch) =>
+        client.PatchAsync(url, MergePatch(patch));
+
+    /// <summary>Changes only the given settings (a merge patch: PUT would need the whole document) and insists it worked.</summary>
+    public static async Task PatchSettingsAsync(this HttpClient client, object patch)
+    {
+        var response = await client.PatchMergeAsync("/api/settings", patch);
+        Assert.True(response.IsSuccessStatusCode, $"PATCH /api/settings: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public static HttpContent MergePatch(object patch) =>
+        JsonContent.Create(patch, patch.GetType(), new System.Net.Http.Headers.MediaTypeHeaderValue("application/merge-patch+json"));
+
     public static string[] Strings(this JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
 
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);

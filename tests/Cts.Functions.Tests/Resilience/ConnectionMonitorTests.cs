@@ -15,7 +15,7 @@ public sealed class ConnectionMonitorTests(AzuriteFixture azurite) : EngineHostT
     [Fact]
     public async Task A_new_autoStart_connection_is_enabled_and_started_by_the_periodic_monitor()
     {
-        (await Client.PutAsJsonAsync("/api/settings", new { connectionMonitorSeconds = 5 })).EnsureSuccessStatusCode();
+        await Client.PatchSettingsAsync(new { connectionMonitorSeconds = 5 });
         await Monitor.EnsureRunning();
 
         (await Client.PostAsJsonAsync("/api/connections",
@@ -33,7 +33,7 @@ public sealed class ConnectionMonitorTests(AzuriteFixture azurite) : EngineHostT
     [Fact]
     public async Task An_operators_choice_wins_over_autoStart_and_autoStartOnBoot_off_starts_nothing()
     {
-        (await Client.PutAsJsonAsync("/api/settings", new { autoStartOnBoot = false })).EnsureSuccessStatusCode();
+        await Client.PatchSettingsAsync(new { autoStartOnBoot = false });
         (await Client.PostAsJsonAsync("/api/connections",
             new { id = "auto2", name = "Auto", exchange = "paper", symbols = new[] { "BTCUSDT" }, autoStart = true })).EnsureSuccessStatusCode();
 
@@ -101,7 +101,7 @@ public sealed class ConnectionMonitorTests(AzuriteFixture azurite) : EngineHostT
     public async Task A_rename_does_not_make_a_running_engine_stale()
     {
         await Client.StartPaperEngineAsync("renamed");
-        (await Client.PutAsJsonAsync("/api/connections/renamed", new { name = "New name", exchange = "paper", symbols = new[] { "BTCUSDT" } }))
+        (await Client.PutAsJsonAsync("/api/connections/renamed", new { name = "New name", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false }))
             .EnsureSuccessStatusCode();
 
         Assert.Empty((await Monitor.RunOnce()).MarkedStale);

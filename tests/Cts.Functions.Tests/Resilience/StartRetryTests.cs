@@ -29,8 +29,7 @@ public sealed class StartRetryTests(AzuriteFixture azurite)
         var exchange = new FaultyExchange(FaultyExchange.Paper()) { FailChecks = 3 };
         await using var host = Host(exchange);
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PutAsJsonAsync("/api/settings", new { startRetry = new { maxAttempts = 5, baseDelaySeconds = 1, maxDelaySeconds = 60 } }))
-            .EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { startRetry = new { maxAttempts = 5, baseDelaySeconds = 1, maxDelaySeconds = 60 } });
         await client.CreatePaperConnectionAsync("flaky");
         (await client.PostAsync("/api/connections/flaky/enable", null)).EnsureSuccessStatusCode();
 
@@ -39,8 +38,17 @@ public sealed class StartRetryTests(AzuriteFixture azurite)
         Assert.Equal(1, first["retry"]!["attempt"]!.GetValue<int>());
         Assert.Equal(5, first["retry"]!["maxAttempts"]!.GetValue<int>());
 
-        var running = await Eventually.UntilAsync(() => client.StatusAsync("flaky"), s => s.State() == "Running",
-            TimeSpan.FromSeconds(20), "the engine recovers on its third retry", () => host.Logs.Tail());
+        // The schedule the engine records: when each retry is due.
+        var scheduled = new Dictionary<int, DateTimeOffset> { [1] = first["retry"]!["nextAttemptAt"]!.GetValue<DateTimeOffset>() };
+        var running = await Eventually.UntilAsync(async () =>
+        {
+            var status = await client.StatusAsync("flaky");
+            if (status["retry"] is { } retry && retry["nextAttemptAt"] is { } due)
+            {
+                scheduled[retry["attempt"]!.GetValue<int>()] = due.GetValue<DateTimeOffset>();
+            }
+            return status;
+        }, s => s.State() == "Running", TimeSpan.FromSeconds(20), "the engine recovers on its third retry", () => host.Logs.Tail());
         Assert.Null(running["retry"]);
         Assert.Null(running["lastError"]);
         Assert.False(running["escalated"]!.GetValue<bool>());
@@ -53,12 +61,15 @@ public sealed class StartRetryTests(AzuriteFixture azurite)
             .OrderBy(e => e.At).ToList();
         Assert.Equal([("start", "failed"), ("retry", "failed"), ("retry", "failed"), ("retry", "changed")],
             attempts.Select(a => (a.Action, a.Outcome)).ToArray());
-        for (var i = 1; i < attempts.Count; i++)
+        Assert.Equal([1, 2, 3], scheduled.Keys.Order());
+        var policy = new Cts.Domain.Config.StartRetryPolicy { MaxAttempts = 5, BaseDelaySeconds = 1, MaxDelaySeconds = 60 };
+        for (var n = 1; n <= 3; n++)
         {
-            // Backoff 1, 2, 4 s with ±20 % jitter; the timer may fire a little late, never early.
-            var expected = Math.Pow(2, i - 1);
-            var gap = (attempts[i].At - attempts[i - 1].At).TotalSeconds;
-            Assert.InRange(gap, expected * 0.8, expected * 1.2 + 0.5);
+            // Each retry was scheduled at least its backoff (1, 2, 4 s with the engine's deterministic jitter) after the
+            // failure that caused it, and ran once due, not before (a clock tick of slack between timer and wall clock).
+            var backoff = Cts.Domain.Engines.RetryBackoff.Delay(policy, n, "flaky");
+            Assert.True(scheduled[n] - attempts[n - 1].At >= backoff, $"retry {n} scheduled {scheduled[n] - attempts[n - 1].At} after its failure, backoff {backoff}");
+            Assert.True(attempts[n].At >= scheduled[n] - TimeSpan.FromMilliseconds(50), $"retry {n} ran at {attempts[n].At:O}, due {scheduled[n]:O}");
         }
     }
 
@@ -69,8 +80,7 @@ public sealed class StartRetryTests(AzuriteFixture azurite)
         var exchange = new FaultyExchange(FaultyExchange.Paper()) { FailChecks = -1 };
         await using var host = Host(exchange, webhook);
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PutAsJsonAsync("/api/settings", new { startRetry = new { maxAttempts = 2, baseDelaySeconds = 1, maxDelaySeconds = 60 } }))
-            .EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { startRetry = new { maxAttempts = 2, baseDelaySeconds = 1, maxDelaySeconds = 60 } });
         await client.CreatePaperConnectionAsync("doomed");
         (await client.PostAsync("/api/connections/doomed/enable", null)).EnsureSuccessStatusCode();
         (await client.PostAsync("/api/engines/doomed/start", null)).EnsureSuccessStatusCode();

@@ -25,7 +25,7 @@ public sealed class OrphanEngineRetentionTests(AzuriteFixture azurite) : EngineH
     [Fact]
     public async Task An_orphaned_Stopped_or_Idle_record_is_kept_within_retention_and_removed_past_it_one_with_a_connection_never()
     {
-        (await Client.PutAsJsonAsync("/api/settings", new { retentionDays = 3 })).EnsureSuccessStatusCode();
+        await Client.PatchSettingsAsync(new { retentionDays = 3 });
         await Client.StartPaperEngineAsync("gone-stopped");
         (await Client.PostAsync("/api/engines/gone-stopped/stop", null)).EnsureSuccessStatusCode();
         await Client.CreatePaperConnectionAsync("gone-idle");

@@ -113,7 +113,7 @@ public sealed class SecretsTests(AzuriteFixture azurite) : EngineHostTest(azurit
     }
 
     private static object Body(string? id, string[] symbols, string apiKey, string apiSecret) =>
-        new { id, name = "Secret holder", exchange = "paper", symbols, credentials = new { apiKey, apiSecret } };
+        new { id, name = "Secret holder", exchange = "paper", symbols, testnet = false, autoStart = false, credentials = new { apiKey, apiSecret } };
 
     private static string Masked(string apiKey) => $"{apiKey[..4]}…{apiKey[^4..]}";
 

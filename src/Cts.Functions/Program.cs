@@ -11,6 +11,7 @@ builder.AddCtsObservability();
 builder.Services.AddCtsStorage(builder.Configuration);
 builder.Services.AddCtsEngines(builder.Configuration);
 builder.Services.AddCtsBackups(builder.Configuration);
+builder.Services.AddCtsConsoleReads();
 builder.AddCtsSilo();
 
 var app = builder.Build();
@@ -33,6 +34,7 @@ app.MapPresetsApi();
 app.MapSettingsApi();
 app.MapAuditApi();
 app.MapBackupsApi();
+app.MapCtsConsoleReads();
 app.MapTradeEngineAliases();
 app.Run();
 

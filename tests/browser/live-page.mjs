@@ -12,7 +12,7 @@ const step = (name) => console.log(`step: ${name}`);
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
   page.on("pageerror", (e) => console.log(`pageerror: ${e.message}`));
-  await page.goto(baseUrl);
+  await page.goto(new URL("live.html", baseUrl).toString()); // the old live page, kept until the integrator removes it
   await page.fill("#key", apiKey);
   await page.click("#login button");
   const row = `tr[data-engine="${engine}"]`;

@@ -4,7 +4,7 @@ using Cts.Functions.Tests.Infrastructure;
 namespace Cts.Functions.Tests.Live;
 
 /// <summary>
-/// The live page in a real browser (Debian's Chromium driven by playwright-core, <c>tests/browser/live-page.mjs</c>)
+/// The old live page (<c>/live.html</c>, kept until it is removed; the console is at <c>/</c>) in a real browser (Debian's Chromium driven by playwright-core, <c>tests/browser/live-page.mjs</c>)
 /// against a real host process: start with the button, Running within 3 s without a reload, pause, positions appear,
 /// stop. The screenshot is kept in <c>TestResults/live-page.png</c>.
 /// </summary>
@@ -34,7 +34,16 @@ public sealed class LivePageBrowserTests(AzuriteFixture azurite)
         var output = browser.StandardOutput.ReadToEndAsync();
         var errors = browser.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await browser.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await browser.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Never leave node and Chromium running: the whole tree goes, by this process's id.
+            browser.Kill(entireProcessTree: true);
+            throw;
+        }
 
         var log = await output + await errors;
         Assert.True(browser.ExitCode == 0, $"browser run failed:\n{log}\n{host.OutputTail()}");

@@ -32,9 +32,9 @@ export async function call(method, path, { body, ifMatch, ifNoneMatch, contentTy
   return { ok: false, status: response.status, data, etag, problem, routeMissing: routeMissing(response.status, data) };
 }
 
-/** A 404/405 that is not a problem document of ours: the server has no such route (yet). */
+/** A 405, or a 404 that is not one of the API's own problems (theirs are typed https://cts.dev/…): no such route (yet). */
 function routeMissing(status, data) {
-  return (status === 404 && !(data && data.type)) || status === 405;
+  return status === 405 || (status === 404 && !String(data?.type ?? "").startsWith("https://cts.dev/"));
 }
 
 export const get = (path, options) => call("GET", path, options);

@@ -6,6 +6,9 @@ import * as store from "./store.js";
 import { route, resolve, listen } from "./router.js";
 
 const STALE_MS = 5000;
+// While the stream is up every change arrives as it happens and the server speaks every 15 s: only silence longer
+// than two of its heartbeats makes the picture old. Without the stream, 5 s is old.
+const LIVE_SILENCE_MS = 35000;
 const NAV = [
   ["#/engines", "Engines"], ["#/connections", "Connections"], ["#/presets", "Presets"], ["#/settings", "Settings"],
   ["#/backups", "Backups"], ["#/audit", "Audit"], ["#/cluster", "Cluster"],
@@ -36,7 +39,7 @@ let generation = 0;
 async function show() {
   const target = resolve(location.hash);
   const mine = ++generation;
-  cleanup?.();
+  try { cleanup?.(); } catch (e) { console.warn("view cleanup failed", e); }
   cleanup = null;
   for (const a of nav.querySelectorAll("a")) {
     const current = target && ("#" + target.path).startsWith(a.getAttribute("href"));
@@ -93,8 +96,9 @@ function begin() {
     const heard = stream.heardAt();
     if (!heard) { return; }
     const age = Date.now() - heard;
-    asof.textContent = age > STALE_MS ? `data ${Math.round(age / 1000)} s old — not live` : "up to date";
-    asof.className = age > STALE_MS ? "stale" : "fresh";
+    const stale = age > (stream.isLive() ? LIVE_SILENCE_MS : STALE_MS);
+    asof.textContent = stale ? `data ${Math.round(age / 1000)} s old — not live` : "up to date";
+    asof.className = stale ? "stale" : "fresh";
   }, 1000);
 }
 

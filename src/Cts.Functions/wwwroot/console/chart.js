@@ -14,12 +14,25 @@ const seconds = (iso) => Math.floor(new Date(iso).getTime() / 1000);
 function base(lc, container, priceFormatter) {
   return lc.createChart(container, {
     autoSize: true,
-    layout: { background: { type: lc.ColorType.Solid, color: css("--panel") }, textColor: css("--text"), panes: { separatorColor: css("--line") } },
+    // The library's own logo injects a <style> element, which the strict CSP refuses: the console credits TradingView
+    // with a plain link next to each chart instead (attribution()), as the library's NOTICE asks.
+    layout: { background: { type: lc.ColorType.Solid, color: css("--panel") }, textColor: css("--text"), panes: { separatorColor: css("--line") }, attributionLogo: false },
     grid: { vertLines: { color: css("--line") }, horzLines: { color: css("--line") } },
     rightPriceScale: { borderColor: css("--line") },
     timeScale: { borderColor: css("--line"), timeVisible: true, secondsVisible: false, tickMarkFormatter: (t) => fmt.chartTime(t) },
     localization: { timeFormatter: (t) => fmt.time(t * 1000), priceFormatter },
   });
+}
+
+/** The credit lightweight-charts' licence asks for, as a link under the chart. */
+export function attribution() {
+  const a = document.createElement("a");
+  a.href = "https://www.tradingview.com/";
+  a.rel = "noopener noreferrer";
+  a.target = "_blank";
+  a.className = "attribution";
+  a.textContent = "Charting by TradingView";
+  return a;
 }
 
 const LINE_COLORS = ["#e3a008", "#7c3aed", "#0ea5e9", "#db2777"];

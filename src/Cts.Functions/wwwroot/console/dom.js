@@ -72,3 +72,37 @@ export function showFieldErrors(form, errors) {
   }
   return unmatched;
 }
+
+const FOCUSABLE = "a[href], button, input, select, textarea";
+const ROW = "[data-engine], [data-connection], [data-position], [data-preset], [data-backup], [data-node]";
+
+/**
+ * Re-renders part of a live view without losing the keyboard user's place: the focused control is found again after
+ * `render` by its row's key and its position in the row, and focused.
+ */
+export function keepFocus(container, render) {
+  const active = document.activeElement;
+  let place = null;
+  if (active && active !== document.body && container.contains(active)) {
+    const row = active.closest(ROW);
+    const scope = row && container.contains(row) ? row : container;
+    place = { key: row ? [...row.attributes].find((a) => a.name.startsWith("data-")) : null, index: [...scope.querySelectorAll(FOCUSABLE)].indexOf(active) };
+    place.key &&= { name: place.key.name, value: place.key.value };
+  }
+  render();
+  if (!place) { return; }
+  const scope = place.key ? container.querySelector(`[${place.key.name}="${CSS.escape(place.key.value)}"]`) : container;
+  const target = scope ? [...scope.querySelectorAll(FOCUSABLE)][place.index] : null;
+  target?.focus();
+}
+
+/**
+ * Makes `parent`'s children exactly `nodes`, in order, moving only what is out of place: nodes that stay keep
+ * their DOM identity, so focus, selection and hover survive a live update.
+ */
+export function reconcile(parent, nodes) {
+  nodes.forEach((node, i) => {
+    if (parent.children[i] !== node) { parent.insertBefore(node, parent.children[i] ?? null); }
+  });
+  while (parent.children.length > nodes.length) { parent.lastElementChild.remove(); }
+}

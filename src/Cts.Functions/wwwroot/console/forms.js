@@ -49,7 +49,7 @@ export function schemaForm(fields, values, { readOnly = false, editing = false, 
         if (only && !only.includes(name)) { continue; }
         let v;
         if (f.type === "checkbox") { v = control.checked; }
-        else if (control.value.trim() === "") { if (f.optional || f.type === "password") { continue; } v = f.type === "number" ? null : ""; }
+        else if (control.value.trim() === "") { if (f.optional || f.type === "password") { continue; } v = f.type === "number" ? null : f.type === "list" ? [] : ""; }
         else if (f.type === "number") { v = Number(control.value); }
         else if (f.type === "list") { v = control.value.split(/[\s,]+/).filter(Boolean); }
         else { v = control.value; }

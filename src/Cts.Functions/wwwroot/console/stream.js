@@ -3,6 +3,8 @@
 import { headers } from "./auth.js";
 
 const RECONNECT_MS = 2000;
+// The server sends a comment every 15 s: a stream silent for longer than two of them is dead, whatever TCP says.
+const SILENCE_MS = 35000;
 let lastEventId = null;
 let lastHeard = 0;
 let live = false;
@@ -21,12 +23,21 @@ function setLive(value) {
   for (const f of statusListeners) { f(live); }
 }
 
+let current = null; // the AbortController of the stream being read
+let wake = null;    // resolves the wait before a reconnect
+
+// The browser knows when it goes offline: drop the stream at once (and say so); reconnect as soon as it is back.
+window.addEventListener("offline", () => current?.abort());
+window.addEventListener("online", () => wake?.());
+
 export async function run() {
   for (;;) {
+    const abort = current = new AbortController();
+    const watchdog = setInterval(() => { if (Date.now() - lastHeard > SILENCE_MS) { abort.abort(); } }, 5000);
     try {
       const h = { Accept: "text/event-stream", ...headers("GET") };
       if (lastEventId) { h["Last-Event-ID"] = lastEventId; }
-      const response = await fetch("/api/events", { headers: h, credentials: "same-origin" });
+      const response = await fetch("/api/events", { headers: h, credentials: "same-origin", signal: abort.signal });
       if (!response.ok || !response.body) { throw new Error("stream " + response.status); }
       setLive(true);
       heard();
@@ -44,8 +55,9 @@ export async function run() {
         }
       }
     } catch { /* reconnect below */ }
+    clearInterval(watchdog);
     setLive(false);
-    await new Promise((r) => setTimeout(r, RECONNECT_MS));
+    await new Promise((r) => { wake = r; setTimeout(r, RECONNECT_MS); });
   }
 }
 

@@ -1,5 +1,5 @@
 // Connections: list with the engine's state, test, enable, disable, delete (offering to close positions), edit.
-import { h, replace } from "../dom.js";
+import { h, replace, keepFocus } from "../dom.js";
 import { post, getAll, enc } from "../api.js";
 import * as store from "../store.js";
 import { can } from "../auth.js";
@@ -16,8 +16,7 @@ export function render(root) {
   function draw() {
     const list = [...store.connections.values()].sort((a, b) => a.id.localeCompare(b.id));
     if (!list.length) { replace(body, store.loadState().done ? h("p", { class: "empty" }, "No connections yet.") : h("p", {}, "Loading…")); return; }
-    const focused = document.activeElement?.dataset?.connAction ? [document.activeElement.dataset.conn, document.activeElement.dataset.connAction] : null;
-    replace(body, table(["Connection", "Exchange", "Symbols", "Preset", "Credentials", "Engine", "Version", "Actions"], list.map((c) => {
+    keepFocus(body, () => replace(body, table(["Connection", "Exchange", "Symbols", "Preset", "Credentials", "Engine", "Version", "Actions"], list.map((c) => {
       const s = store.engines.get(c.id);
       const allowed = s?.allowedActions ?? [];
       const button = (action, label, onclick, cls = "secondary") => h("button", { type: "button", class: cls, dataset: { conn: c.id, connAction: action }, "aria-label": `${label} ${c.id}`, onclick }, label);
@@ -33,8 +32,7 @@ export function render(root) {
             .map((a) => button(a, a[0].toUpperCase() + a.slice(1), () => runAction(c.id, a, { status: s }), a === "delete" ? "danger" : "secondary")),
           !can("operator") ? h("small", { class: "hint" }, "Read-only for the viewer role.") : null),
           deleteHelp(c.id, s), results.get(c.id) ?? null));
-    }), { className: "cards connections" }));
-    if (focused) { body.querySelector(`[data-conn="${CSS.escape(focused[0])}"][data-conn-action="${CSS.escape(focused[1])}"]`)?.focus(); }
+    }), { className: "cards connections" })));
   }
 
   /** A delete refused because the engine runs: offer to stop it (closing positions) and delete, on servers without ?closePositions. */

@@ -8,14 +8,16 @@ import { can } from "../auth.js";
 import { badge, problemBox, notAvailable, confirmDialog, table, td, pnlCell, signed } from "../ui.js";
 import { actionBar, actionError } from "../actions.js";
 import { stateNotes, currencyOf } from "./engines.js";
-import { candleChart, equityChart, load as loadCharts } from "../chart.js";
+import { candleChart, equityChart, attribution, load as loadCharts } from "../chart.js";
 
 const CHART_REFRESH_MS = 15000;
 const TRADES_REFRESH_MS = 5000;
 
 export function render(root, _params, { id }) {
   const timers = [];
-  const charts = [];
+  const charts = new Set();
+  let alive = true;
+  const dispose = (c) => { if (c && charts.delete(c)) { c.remove(); } };
   const head = h("div", { class: "view-head" });
   const notes = h("div", { id: "engine-notes" });
   const chartBox = h("section", { id: "chart-section", "aria-labelledby": "chart-h" });
@@ -46,15 +48,17 @@ export function render(root, _params, { id }) {
     if (!c) { return; }
     symbol ??= c.symbols[0];
     const picker = h("div", { class: "symbols", role: "group", "aria-label": "Symbol" }, c.symbols.map((sym) =>
-      h("button", { type: "button", "aria-pressed": String(sym === symbol), dataset: { symbol: sym }, onclick: () => { symbol = sym; chart?.remove(); chart = null; drawChart(); } }, sym)));
+      h("button", { type: "button", "aria-pressed": String(sym === symbol), dataset: { symbol: sym }, onclick: () => { symbol = sym; dispose(chart); chart = null; drawChart(); } }, sym)));
     const holder = h("div", { class: "chart", id: "candles", role: "img", "aria-label": `${symbol} one-minute candles with entries and exits` });
     const legend = h("div", { class: "legend", id: "chart-legend" });
     const error = h("div");
-    replace(chartBox, h("h2", { id: "chart-h" }, "Chart"), picker, legend, holder, error);
+    replace(chartBox, h("h2", { id: "chart-h" }, "Chart"), picker, legend, holder, error, attribution());
     await refreshChart(holder, legend, error);
   }
   async function refreshChart(holder, legend, error) {
-    const r = await get(`/api/engines/${enc(id)}/candles?symbol=${enc(symbol)}&limit=180`);
+    const asked = symbol;
+    const r = await get(`/api/engines/${enc(id)}/candles?symbol=${enc(asked)}&limit=180`);
+    if (!alive || asked !== symbol || !holder.isConnected) { return; } // the view or the symbol changed meanwhile
     if (!r.ok) {
       replace(error, r.routeMissing ? notAvailable("The candle chart") : problemBox(r.problem, { onRetry: () => refreshChart(holder, legend, error) }));
       return;
@@ -67,9 +71,11 @@ export function render(root, _params, { id }) {
       h("span", {}, `${view.markers.filter((m) => m.kind === "entry").length} entries, ${view.markers.filter((m) => m.kind === "exit").length} exits shown`),
       last ? h("span", {}, "last ", fmt.price(view.symbol, last.close), " ", fmt.quoteOf(view.symbol)) : null);
     if (chart) { chart.update(view); } else {
-      chart = await candleChart(holder, view);
-      if (!chart) { replace(holder, notAvailable("The chart library")); return; }
-      charts.push(chart);
+      const made = await candleChart(holder, view);
+      if (!made) { replace(holder, notAvailable("The chart library")); return; }
+      if (!alive || asked !== symbol) { made.remove(); return; }
+      chart = made;
+      charts.add(chart);
       holder.dataset.ready = "true";
     }
     holder.dataset.markers = String(view.markers.length);
@@ -142,7 +148,7 @@ export function render(root, _params, { id }) {
         showFieldErrors(form, {});
         replace(result, h("p", { class: "notice" }, `Opened ${fmt.qty(r.data?.quantity)} ${r.data?.symbol ?? body.symbol} at ${fmt.price(body.symbol, r.data?.entryPrice)}.`));
         drawTrades();
-      } else if (r.routeMissing) {
+      } else if (r.routeMissing || (r.status === 404 && r.problem?.title === "Action not found")) {
         replace(result, notAvailable("Force entry"));
       } else {
         const rest = showFieldErrors(form, r.problem.errors);
@@ -158,7 +164,8 @@ export function render(root, _params, { id }) {
     const title = h("h2", { id: "perf-h" }, "Performance");
     if (!r.ok) {
       const gone = r.status === 404 && r.problem?.title === "Connection not found";
-      replace(perfBox, title, r.routeMissing || (r.status === 404 && !gone) ? notAvailable("Performance") : problemBox(r.problem, { onRetry: drawPerformance }));
+      // On a server without the route a viewer-level read answers 405, 404, or 403 (unknown routes are admin-only).
+      replace(perfBox, title, r.routeMissing || r.status === 403 || (r.status === 404 && !gone) ? notAvailable("Performance") : problemBox(r.problem, { onRetry: drawPerformance }));
       return;
     }
     const p = r.data;
@@ -186,7 +193,7 @@ export function render(root, _params, { id }) {
         : h("p", { class: "empty" }, "No closed trades yet."));
     if ((p.equityCurve ?? []).length > 1) {
       const c = await equityChart(equity, p.equityCurve, currency);
-      if (c) { charts.push(c); }
+      if (c && alive) { charts.add(c); } else { c?.remove(); }
     } else {
       replace(equity, h("p", { class: "empty" }, "Not enough trades for a curve yet."));
     }
@@ -207,6 +214,6 @@ export function render(root, _params, { id }) {
   };
   begin();
   const offBegin = store.onChange(begin);
-  return () => { offStore(); offBegin(); timers.forEach(clearInterval); charts.forEach((c) => c.remove()); };
+  return () => { alive = false; offStore(); offBegin(); timers.forEach(clearInterval); [...charts].forEach(dispose); };
 }
 

@@ -1,9 +1,9 @@
 // The engines view: one row per engine, filtered by state and text, sorted, paged; live from the event stream.
-import { h, append, replace } from "../dom.js";
+import { h, replace, keepFocus, reconcile } from "../dom.js";
 import * as fmt from "../format.js";
 import * as store from "../store.js";
-import { badge, sparkline, table, td, pnlCell, problemBox } from "../ui.js";
-import { actionBar, actionError, runAction } from "../actions.js";
+import { badge, sparkline, td, pnlCell, problemBox } from "../ui.js";
+import { actionBar, actionError, actionErrors, runAction } from "../actions.js";
 import { can } from "../auth.js";
 import { navigate } from "../router.js";
 
@@ -62,6 +62,24 @@ export function render(root, params) {
     SIZES.map((n) => h("option", { value: n, selected: n === q.size }, `${n} a page`)));
   const summary = h("p", { class: "summary", id: "engines-summary", "aria-live": "polite" });
   const body = h("div", { id: "engines-table" });
+  const notice = h("div");
+  const rowsBody = h("tbody");
+  const grid = h("div", { class: "table-wrap" }, h("table", { class: "engines" },
+    h("thead", {}, h("tr", {}, ["State", "Engine", "Market", "Preset", "Uptime", "Processors (cycle latency)", "PnL realized / unrealized", "Open", "Actions"]
+      .map((x) => h("th", { scope: "col" }, x)))), rowsBody));
+  replace(body, notice, grid);
+  // Rows are rebuilt only when what they show changed; the others stay the same DOM nodes (focus stays put).
+  const cache = new Map();
+  const rowFor = (s, c) => {
+    const moving = s.state === "Running" || s.state === "Paused" || s.retry?.nextAttemptAt ? Math.floor(Date.now() / 5000) : 0;
+    const sig = JSON.stringify([s, c ?? null, Object.keys(s.processors || {}).map((p) => store.latencyOf(s.connectionId, p).length),
+      actionErrors.get(s.connectionId)?.problem ?? null, moving, store.presets.size]);
+    const hit = cache.get(s.connectionId);
+    if (hit && hit.sig === sig) { return hit.el; }
+    const el = row(s, c);
+    cache.set(s.connectionId, { sig, el });
+    return el;
+  };
   const pager = h("nav", { class: "pager", "aria-label": "Pages" });
 
   replace(root,
@@ -98,19 +116,16 @@ export function render(root, params) {
     summary.textContent = `${store.engines.size} engines` + (rows.length !== store.engines.size ? `, ${rows.length} match` : "")
       + (load.done ? "" : ` — loading (${load.engines} so far)`);
 
-    const focused = document.activeElement?.dataset?.action ? { engine: document.activeElement.dataset.engine, action: document.activeElement.dataset.action } : null;
-    replace(body,
+    replace(notice,
       load.problem && !store.engines.size ? problemBox(load.problem, { onRetry: () => store.loadAll() }) : null,
-      shown.length === 0 && load.done ? h("p", { class: "empty" }, store.engines.size ? "No engine matches these filters." : "No engines yet: create a connection.") : null,
-      shown.length ? table(["State", "Engine", "Market", "Preset", "Uptime", "Processors (cycle latency)", "PnL realized / unrealized", "Open", "Actions"],
-        shown.map(([, s, c]) => row(s, c)), { className: "engines" }) : null);
-    if (focused) {
-      body.querySelector(`button[data-engine="${CSS.escape(focused.engine)}"][data-action="${CSS.escape(focused.action)}"]`)?.focus();
-    }
-    replace(pager,
+      shown.length === 0 && load.done ? h("p", { class: "empty" }, store.engines.size ? "No engine matches these filters." : "No engines yet: create a connection.") : null);
+    grid.hidden = shown.length === 0;
+    keepFocus(rowsBody, () => reconcile(rowsBody, shown.map(([, s, c]) => rowFor(s, c))));
+    for (const id of cache.keys()) { if (!store.engines.has(id)) { cache.delete(id); } }
+    keepFocus(pager, () => replace(pager,
       h("button", { type: "button", class: "secondary", disabled: q.page <= 1, onclick: () => setQuery({ page: q.page - 1 }) }, "Previous"),
       h("span", { "aria-current": "page" }, ` Page ${q.page} of ${pages} `),
-      h("button", { type: "button", class: "secondary", disabled: q.page >= pages, onclick: () => setQuery({ page: q.page + 1 }) }, "Next"));
+      h("button", { type: "button", class: "secondary", disabled: q.page >= pages, onclick: () => setQuery({ page: q.page + 1 }) }, "Next")));
   }
 
   draw();

@@ -20,6 +20,7 @@ builder.AddCtsObservability();
 builder.Services.AddCtsStorage(builder.Configuration);
 builder.Services.AddCtsEngines(builder.Configuration);
 builder.Services.AddCtsBackups(builder.Configuration);
+builder.Services.AddCtsConsoleReads();
 builder.AddCtsSilo();
 
 var app = builder.Build();
@@ -50,6 +51,7 @@ api.MapPresetsApi();
 api.MapSettingsApi();
 api.MapAuditApi();
 api.MapBackupsApi();
+api.MapCtsConsoleReads();
 api.MapTradeEngineAliases();
 app.Run();
 return 0;

@@ -100,7 +100,7 @@ await withBrowser(100000, async (browser) => {
   const strict = await browser.newContext({ viewport: { width: 1600, height: 900 } });
   const page = await newPage(strict);
   await rewire(page);
-  await signIn(page, baseUrl, "/", apiKey);
+  await signIn(page, baseUrl, "/live.html", apiKey);
   step("signed in through the form");
   await check(page, "with CSP");
   step("with CSP: every field shown as text, no script ran, no violation");
@@ -110,7 +110,7 @@ await withBrowser(100000, async (browser) => {
   const open = await browser.newContext({ viewport: { width: 1600, height: 900 }, bypassCSP: true });
   const unguarded = await newPage(open);
   await rewire(unguarded);
-  await signIn(unguarded, baseUrl, "/", apiKey);
+  await signIn(unguarded, baseUrl, "/live.html", apiKey);
   await check(unguarded, "CSP bypassed");
   step("with CSP bypassed: every field shown as text, no script ran");
 

@@ -7,7 +7,7 @@ const [baseUrl, apiKey, engine, screenshot] = process.argv.slice(2);
 await withBrowser(75000, async (browser) => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 800 } });
   const page = await newPage(context);
-  await signIn(page, baseUrl, "/", apiKey);
+  await signIn(page, baseUrl, "/live.html", apiKey); // the live page; the console is at /
   step("signed in through the form");
   const row = `tr[data-engine="${engine}"]`;
   await page.waitForSelector(`${row} .badge[data-state="Enabled"]`, { timeout: 10000 });

@@ -16,6 +16,9 @@ public sealed class CycleSchedule(TimeProvider time)
     /// <summary>The timer of <paramref name="kind"/> will tick <paramref name="after"/> from now.</summary>
     public void Armed(ProcessorKind kind, TimeSpan after) => _due[kind] = time.GetUtcNow() + after;
 
+    /// <summary>When the next tick of <paramref name="kind"/> is due, as last armed (null before its timer was first armed).</summary>
+    public DateTimeOffset? DueAt(ProcessorKind kind) => _due.TryGetValue(kind, out var due) ? due : null;
+
     /// <summary>A tick of <paramref name="kind"/> starts now: records its lag.</summary>
     public void Fired(ProcessorKind kind)
     {

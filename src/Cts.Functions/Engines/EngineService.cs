@@ -32,6 +32,14 @@ public sealed class EngineService(
         return status;
     }
 
+    /// <summary>The inspector's view of the engine (its node, timers, watchdog, retry plan); the caller checked that the connection exists.</summary>
+    public async Task<EngineInspection> InspectAsync(string connectionId)
+    {
+        var inspection = await grains.GetGrain<IEngineInspector>(connectionId).Inspect();
+        board.Offer(inspection.Status);
+        return inspection;
+    }
+
     /// <summary>
     /// Runs an action and waits for the engine to settle, up to the request timeout; past it the action goes on and the
     /// caller gets the status as it is (<see cref="EngineActionResult.Pending"/>).

@@ -241,6 +241,13 @@ public sealed partial class EngineStatusBoard : BackgroundService
         }
     }
 
+    /// <summary>Every listed connection's engine state as the board knows it (null until heard), without asking any engine.</summary>
+    public async Task<IReadOnlyDictionary<string, string?>> StatesAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        return _entries.ToDictionary(e => e.Key, e => e.Value.State, StringComparer.Ordinal);
+    }
+
     private Task ResolveAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(ids.ToList(), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (id, _) =>

@@ -12,7 +12,7 @@ namespace Cts.Functions.Live;
 /// engine. With one node there are no peers and nothing is sent.
 /// </summary>
 public sealed partial class ClusterEventRelay(
-    EngineEventBus bus, IGrainFactory grains, ILocalSiloDetails silo, IHostApplicationLifetime lifetime,
+    EngineEventBus bus, RelayLagMeter lag, IGrainFactory grains, ILocalSiloDetails silo, IHostApplicationLifetime lifetime,
     TimeProvider time, ILogger<ClusterEventRelay> logger) : BackgroundService
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
@@ -45,7 +45,7 @@ public sealed partial class ClusterEventRelay(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         var nodeId = silo.SiloAddress.ToParsableString();
         // Orleans holds observers weakly: this field keeps the inbox alive as long as the relay.
-        _inbox = new Inbox(bus);
+        _inbox = new Inbox(bus, lag);
         var inbox = grains.CreateObjectReference<IEngineEventRelay>(_inbox);
         var directory = grains.GetGrain<IEventRelayDirectoryGrain>(0);
         bus.ForwardLocalEvents(e => _outbox.Writer.TryWrite(e));
@@ -137,10 +137,11 @@ public sealed partial class ClusterEventRelay(
     }
 
     /// <summary>The observer other nodes call: delivers their events into this node's bus.</summary>
-    private sealed class Inbox(EngineEventBus bus) : IEngineEventRelay
+    private sealed class Inbox(EngineEventBus bus, RelayLagMeter lag) : IEngineEventRelay
     {
         public Task Deliver(RelayedEvent[] batch)
         {
+            lag.Delivered(batch);
             bus.PublishFromPeer(batch);
             return Task.CompletedTask;
         }

@@ -4,7 +4,7 @@ using Cts.Functions.Tests.Infrastructure;
 namespace Cts.Functions.Tests.Live;
 
 /// <summary>
-/// The live page in a real browser (Debian's Chromium driven by playwright-core, <c>tests/browser/*.mjs</c>) against a
+/// The live page (<c>/live.html</c>; the console is at <c>/</c>) in a real browser (Debian's Chromium driven by playwright-core, <c>tests/browser/*.mjs</c>) against a
 /// real host process, signed in through the sign-in form: start with the button, Running within 3 s without a
 /// reload, pause, positions appear, stop; and markup in every field it shows is displayed as text and never runs.
 /// Screenshots are kept in <c>TestResults/</c>.

@@ -27,7 +27,7 @@ public static class ConnectionsApi
         api.MapGet("/{id}", Get).RequireViewer()
             .WithName("getConnection").WithSummary("One connection; credentials only masked")
             .Produces<ConnectionView>().ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem()
-            .WithHeaders(HeaderContract.ETag);
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfNoneMatch);
         api.MapPut("/{id}", Replace).RequireAdmin()
             .WithName("replaceConnection").WithSummary("Replace a connection (a running engine is flagged restartRequired)")
             .Accepts<ConnectionRequest>("application/json")

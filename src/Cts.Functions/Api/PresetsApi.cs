@@ -24,7 +24,7 @@ public static class PresetsApi
         api.MapGet("/{id}", Get).RequireViewer()
             .WithName("getPreset").WithSummary("One preset")
             .Produces<Preset>().ProducesProblems(StatusCodes.Status404NotFound).ProducesValidationProblem()
-            .WithHeaders(HeaderContract.ETag);
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfNoneMatch);
         api.MapPut("/{id}", Replace).RequireAdmin()
             .WithName("replacePreset").WithSummary("Replace a preset (running engines that use it are flagged restartRequired)")
             .Accepts<Preset>("application/json")

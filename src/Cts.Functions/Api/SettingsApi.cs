@@ -14,7 +14,7 @@ public static class SettingsApi
         api.MapGet("/", Get).RequireViewer()
             .WithName("getSettings").WithSummary("The settings document (defaults until one is stored)")
             .Produces<EngineSettings>()
-            .WithHeaders(HeaderContract.ETag);
+            .WithHeaders(HeaderContract.ETag | HeaderContract.IfNoneMatch);
         api.MapPut("/", Replace).RequireAdmin()
             .WithName("replaceSettings").WithSummary("Replace the settings document")
             .Accepts<EngineSettings>("application/json")

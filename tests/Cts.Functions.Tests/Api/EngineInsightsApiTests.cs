@@ -171,8 +171,7 @@ public sealed class EngineInspectorRetryTests(AzuriteFixture azurite)
             services.AddSingleton(FaultyExchange.Factory(exchange));
         });
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PutAsJsonAsync("/api/settings", new { startRetry = new { maxAttempts = 2, baseDelaySeconds = 1, maxDelaySeconds = 60 } }))
-            .EnsureSuccessStatusCode();
+        await client.PatchSettingsAsync(new { startRetry = new { maxAttempts = 2, baseDelaySeconds = 1, maxDelaySeconds = 60 } });
         await client.CreatePaperConnectionAsync("retry");
         (await client.PostAsync("/api/connections/retry/enable", null)).EnsureSuccessStatusCode();
         var status = (await (await client.PostAsync("/api/engines/retry/start", null)).JsonAsync())!["status"]!;

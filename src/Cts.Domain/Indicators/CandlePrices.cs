@@ -15,8 +15,11 @@ public static class CandlePrices
         var closes = new double[candles.Count];
         for (var i = 0; i < candles.Count; i++)
         {
-            closes[i] = (double)candles[i].Close;
+            closes[i] = Close(candles[i]);
         }
         return closes;
     }
+
+    /// <summary>The close of one candle as a double: for feeding a streaming indicator without an array per call.</summary>
+    public static double Close(Candle candle) => (double)candle.Close;
 }

@@ -11,7 +11,11 @@ public static class StableHash
     public static ulong Of(string text)
     {
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
+        // Symbols are short and hashed on every quote: encode them on the stack, not into a new array.
+        var length = Encoding.UTF8.GetByteCount(text);
+        Span<byte> bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(text, bytes);
+        foreach (var b in bytes)
         {
             hash ^= b;
             hash *= 1099511628211UL;

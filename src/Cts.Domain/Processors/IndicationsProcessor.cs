@@ -30,8 +30,9 @@ public sealed class IndicationsProcessor(TimeProvider time) : IProcessor
         var slow = new Ema(21);
         var rsi = new Rsi();
         var macd = new Macd();
-        foreach (var price in CandlePrices.Closes(candles))
+        for (var i = 0; i < candles.Count; i++)
         {
+            var price = CandlePrices.Close(candles[i]);
             fast.Update(price);
             slow.Update(price);
             rsi.Update(price);

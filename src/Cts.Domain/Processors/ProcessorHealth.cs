@@ -14,6 +14,9 @@ public sealed class ProcessorHealth
     private int _windowCount;
     private int _windowNext;
 
+    /// <summary>Goes up on every change (a run recorded, counters restored): lets a reader reuse what it built from an unchanged health.</summary>
+    public long Version { get; private set; }
+
     public long Runs { get; private set; }
     public long Successes { get; private set; }
     public long Failures { get; private set; }
@@ -35,8 +38,10 @@ public sealed class ProcessorHealth
             {
                 return null;
             }
-            var sorted = _window.AsSpan(0, _windowCount).ToArray();
-            Array.Sort(sorted);
+            Span<double> sorted = stackalloc double[WindowSize];
+            sorted = sorted[.._windowCount];
+            _window.AsSpan(0, _windowCount).CopyTo(sorted);
+            sorted.Sort();
             var rank = (int)Math.Ceiling(0.95 * sorted.Length);
             return sorted[Math.Max(rank, 1) - 1];
         }
@@ -62,6 +67,7 @@ public sealed class ProcessorHealth
     public void Restore(long runs, long successes, long failures, int consecutiveFailures, double? lastLatencyMs,
         DateTimeOffset? lastRunAt, DateTimeOffset? lastSuccessAt, string? lastError)
     {
+        Version++;
         Runs = runs;
         Successes = successes;
         Failures = failures;
@@ -74,6 +80,7 @@ public sealed class ProcessorHealth
 
     private void Record(DateTimeOffset at, TimeSpan latency)
     {
+        Version++;
         Runs++;
         LastRunAt = at;
         LastLatencyMs = Math.Round(latency.TotalMilliseconds, 3);

@@ -13,5 +13,12 @@ public enum ProcessorKind
 
 public static class ProcessorKindNames
 {
-    public static string ToWire(this ProcessorKind kind) => kind.ToString().ToLowerInvariant();
+    /// <summary>The kind's wire name: the lowercase enum name, a constant (called per cycle, so it allocates nothing).</summary>
+    public static string ToWire(this ProcessorKind kind) => kind switch
+    {
+        ProcessorKind.Indications => "indications",
+        ProcessorKind.Strategies => "strategies",
+        ProcessorKind.Realtime => "realtime",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 }

@@ -21,6 +21,10 @@ public sealed class RealtimeProcessor : IProcessor
         {
             var quote = await context.Exchange.GetQuoteAsync(symbol, cancellationToken).ConfigureAwait(false);
             context.Marks[symbol] = quote;
+            if (!trader.Book.HasOpenPosition(symbol))
+            {
+                continue;
+            }
             foreach (var position in trader.Book.OpenPositions.Where(p => p.Symbol == symbol).ToList())
             {
                 if (trader.Book.IsClosing(position.Id))

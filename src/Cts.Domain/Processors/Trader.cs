@@ -10,7 +10,16 @@ namespace Cts.Domain.Processors;
 public sealed record Trader(IStrategy Strategy, RiskParameters Risk, TradingBook Book, OrderExecutor Orders, PaperFillModel Valuation)
 {
     /// <summary>What closing every open position at the current marks would realize.</summary>
-    public decimal UnrealizedPnl(IReadOnlyDictionary<string, Market.Quote> marks) => Book.OpenPositions
-        .Where(p => marks.ContainsKey(p.Symbol))
-        .Sum(p => p.UnrealizedPnl(marks[p.Symbol].Bid, Valuation));
+    public decimal UnrealizedPnl(IReadOnlyDictionary<string, Market.Quote> marks)
+    {
+        var total = 0m;
+        foreach (var position in Book.OpenPositionList)
+        {
+            if (marks.TryGetValue(position.Symbol, out var mark))
+            {
+                total += position.UnrealizedPnl(mark.Bid, Valuation);
+            }
+        }
+        return total;
+    }
 }

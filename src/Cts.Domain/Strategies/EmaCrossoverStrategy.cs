@@ -38,14 +38,26 @@ public sealed class EmaCrossoverStrategy : IStrategy
         {
             return StrategySignal.None($"warming up: {closedCandles.Count} of {WarmupCandles} candles");
         }
-        var closes = CandlePrices.Closes(closedCandles);
-        var fast = Ema.Compute(closes, _parameters.EmaFast);
-        var slow = Ema.Compute(closes, _parameters.EmaSlow);
-        var last = closes.Length - 1;
-        var fastNow = fast[last]!.Value;
-        var slowNow = slow[last]!.Value;
-        var fastBefore = fast[last - 1]!.Value;
-        var slowBefore = slow[last - 1]!.Value;
+        // Streamed, not Ema.Compute: only the last two values are read, and this runs per symbol per cycle.
+        var fast = new Ema(_parameters.EmaFast);
+        var slow = new Ema(_parameters.EmaSlow);
+        var rsiIndicator = _parameters.UseRsiFilter ? new Rsi(_parameters.RsiPeriod) : null;
+        var last = closedCandles.Count - 1;
+        double? fastPrevious = null;
+        double? slowPrevious = null;
+        for (var i = 0; i <= last; i++)
+        {
+            fastPrevious = fast.Current;
+            slowPrevious = slow.Current;
+            var close = CandlePrices.Close(closedCandles[i]);
+            fast.Update(close);
+            slow.Update(close);
+            rsiIndicator?.Update(close);
+        }
+        var fastNow = fast.Current!.Value;
+        var slowNow = slow.Current!.Value;
+        var fastBefore = fastPrevious!.Value;
+        var slowBefore = slowPrevious!.Value;
         var values = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["emaFast"] = fastNow,
@@ -54,7 +66,7 @@ public sealed class EmaCrossoverStrategy : IStrategy
         double? rsi = null;
         if (_parameters.UseRsiFilter)
         {
-            rsi = Rsi.Compute(closes, _parameters.RsiPeriod)[last]!.Value;
+            rsi = rsiIndicator!.Current!.Value;
             values["rsi"] = rsi.Value;
         }
         var at = closedCandles[last].OpenTime;

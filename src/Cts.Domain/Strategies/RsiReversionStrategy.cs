@@ -37,7 +37,12 @@ public sealed class RsiReversionStrategy : IStrategy
             return StrategySignal.None($"warming up: {closedCandles.Count} of {WarmupCandles} candles");
         }
         var last = closedCandles.Count - 1;
-        var rsi = Rsi.Compute(CandlePrices.Closes(closedCandles), _parameters.RsiPeriod)[last]!.Value;
+        var indicator = new Rsi(_parameters.RsiPeriod);
+        for (var i = 0; i <= last; i++)
+        {
+            indicator.Update(CandlePrices.Close(closedCandles[i]));
+        }
+        var rsi = indicator.Current!.Value;
         var values = new Dictionary<string, double>(StringComparer.Ordinal) { ["rsi"] = rsi };
         var at = closedCandles[last].OpenTime;
         if (rsi < _parameters.RsiOversold)

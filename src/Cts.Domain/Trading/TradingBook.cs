@@ -30,6 +30,22 @@ public sealed class TradingBook
     public static TradingBook Empty() => new(new TradingSnapshot([], [], new HashSet<string>(), 0m));
 
     public IReadOnlyCollection<Position> OpenPositions => _open.Values;
+
+    /// <summary>The open positions with the dictionary's struct enumerator, for loops that run every cycle.</summary>
+    internal Dictionary<string, Position>.ValueCollection OpenPositionList => _open.Values;
+
+    /// <summary>True when a position in <paramref name="symbol"/> is open (no allocation: asked every cycle).</summary>
+    public bool HasOpenPosition(string symbol)
+    {
+        foreach (var position in _open.Values)
+        {
+            if (position.Symbol == symbol)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
     public IReadOnlyCollection<OrderIntent> PendingIntents => _pending.Values;
     public decimal RealizedPnl { get; private set; }
 

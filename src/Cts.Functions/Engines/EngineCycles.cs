@@ -12,6 +12,7 @@ public sealed class EngineCycles
     private readonly IReadOnlyDictionary<ProcessorKind, IProcessor> _processors;
     private readonly TimeProvider _time;
     private readonly TimeSpan _cycleTimeout;
+    private readonly Dictionary<ProcessorKind, (long Version, ProcessorHealthView View)> _views = [];
 
     public EngineCycles(IEnumerable<IProcessor> processors, TimeProvider time, TimeSpan cycleTimeout)
     {
@@ -69,21 +70,39 @@ public sealed class EngineCycles
             h.Value.LastLatencyMs, h.Value.LastRunAt, h.Value.LastSuccessAt, h.Value.LastError),
         StringComparer.Ordinal);
 
-    public Dictionary<string, ProcessorHealthView> View(ProcessorIntervals intervals) => Health.ToDictionary(
-        h => h.Key.ToWire(),
-        h => new ProcessorHealthView
+    /// <summary>
+    /// The health of every processor as the status shows it. A processor's view is built again only when its health
+    /// or interval changed since the last call (views are immutable, so statuses share the unchanged ones): the status
+    /// is built every second for the engine-health event, while indications and strategies run every few seconds.
+    /// </summary>
+    public Dictionary<string, ProcessorHealthView> View(ProcessorIntervals intervals)
+    {
+        var views = new Dictionary<string, ProcessorHealthView>(Health.Count, StringComparer.Ordinal);
+        foreach (var (kind, health) in Health)
         {
-            IntervalMs = (int)intervals.Of(h.Key).TotalMilliseconds,
-            Runs = h.Value.Runs,
-            Successes = h.Value.Successes,
-            Failures = h.Value.Failures,
-            SuccessRate = Math.Round(h.Value.SuccessRate, 4),
-            ConsecutiveFailures = h.Value.ConsecutiveFailures,
-            LastLatencyMs = h.Value.LastLatencyMs,
-            P95LatencyMs = h.Value.P95LatencyMs,
-            LastRunAt = h.Value.LastRunAt,
-            LastSuccessAt = h.Value.LastSuccessAt,
-            LastError = h.Value.LastError,
-        },
-        StringComparer.Ordinal);
+            var intervalMs = (int)intervals.Of(kind).TotalMilliseconds;
+            if (!_views.TryGetValue(kind, out var built) || built.Version != health.Version || built.View.IntervalMs != intervalMs)
+            {
+                built = (health.Version, BuildView(health, intervalMs));
+                _views[kind] = built;
+            }
+            views[kind.ToWire()] = built.View;
+        }
+        return views;
+    }
+
+    private static ProcessorHealthView BuildView(ProcessorHealth health, int intervalMs) => new()
+    {
+        IntervalMs = intervalMs,
+        Runs = health.Runs,
+        Successes = health.Successes,
+        Failures = health.Failures,
+        SuccessRate = Math.Round(health.SuccessRate, 4),
+        ConsecutiveFailures = health.ConsecutiveFailures,
+        LastLatencyMs = health.LastLatencyMs,
+        P95LatencyMs = health.P95LatencyMs,
+        LastRunAt = health.LastRunAt,
+        LastSuccessAt = health.LastSuccessAt,
+        LastError = health.LastError,
+    };
 }

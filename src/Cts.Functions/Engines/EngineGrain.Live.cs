@@ -1,3 +1,4 @@
+using Cts.Domain.Engines;
 using Cts.Functions.Live;
 
 namespace Cts.Functions.Engines;
@@ -28,5 +29,19 @@ public sealed partial class EngineGrain
     {
         _lastHealthEvent = time.GetUtcNow();
         events.Publish(EngineEventTypes.Health, ConnectionId, BuildStatus());
+    }
+
+    private EngineState _allowedActionsState;
+    private string[]? _allowedActionNames;
+
+    /// <summary>The wire names of the actions allowed in <paramref name="current"/>, built again only when the state changed (the status is built every second).</summary>
+    private string[] AllowedActionNames(EngineState current)
+    {
+        if (_allowedActionNames is null || _allowedActionsState != current)
+        {
+            _allowedActionNames = EngineLifecycle.AllowedActions(current).Select(a => a.ToWire()).ToArray();
+            _allowedActionsState = current;
+        }
+        return _allowedActionNames;
     }
 }

@@ -528,7 +528,7 @@ public sealed partial class EngineGrain(
         {
             ConnectionId = ConnectionId,
             State = current.ToString(),
-            AllowedActions = EngineLifecycle.AllowedActions(current).Select(a => a.ToWire()).ToArray(),
+            AllowedActions = AllowedActionNames(current),
             Since = s.Since,
             ConfigVersion = s.ConfigVersion,
             ConnectionVersion = s.ConnectionVersion,

@@ -354,5 +354,23 @@ public sealed class PaperMarketTests
         // FNV-1a 64 reference values: a change here would move every price of every deployed market.
         Assert.Equal(14695981039346656037UL, StableHash.Of(""));
         Assert.Equal(0xaf63dc4c8601ec8cUL, StableHash.Of("a"));
+        Assert.Equal(0x85944171f73967e8UL, StableHash.Of("foobar"));
+    }
+
+    [Theory]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(4000)]
+    public void StableHash_of_long_and_non_ascii_text_is_fnv1a_over_its_utf8_bytes(int length)
+    {
+        var text = string.Concat(Enumerable.Range(0, length).Select(i => i % 3 == 0 ? "é" : "x"));
+        var expected = 14695981039346656037UL;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(text))
+        {
+            expected = (expected ^ b) * 1099511628211UL;
+        }
+
+        Assert.Equal(expected, StableHash.Of(text));
     }
 }

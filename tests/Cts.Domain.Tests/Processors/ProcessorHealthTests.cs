@@ -227,4 +227,40 @@ public sealed class ProcessorHealthTests
         Assert.Equal(8.0 / 12, health.SuccessRate, precision: 12);
         Assert.Equal(9.0, health.P95LatencyMs); // only the runs since the restore are in the window
     }
+
+    [Fact]
+    public void Every_recorded_run_and_every_restore_changes_the_version()
+    {
+        var health = new ProcessorHealth();
+        var fresh = health.Version;
+
+        health.RecordSuccess(T0, Ms(10));
+        var afterSuccess = health.Version;
+        health.RecordFailure(T0.AddSeconds(1), Ms(20), "timeout");
+        var afterFailure = health.Version;
+        health.Restore(7, 6, 1, 0, 12.5, T0, T0, null);
+
+        Assert.True(afterSuccess > fresh);
+        Assert.True(afterFailure > afterSuccess);
+        Assert.True(health.Version > afterFailure);
+    }
+
+    [Fact]
+    public void The_p95_of_a_full_window_is_the_nearest_rank_and_leaves_the_window_in_run_order()
+    {
+        var health = new ProcessorHealth();
+        // 200 runs with latencies 200, 199, ..., 1 ms: the window keeps the last 128 (128 ms down to 1 ms).
+        for (var i = 200; i >= 1; i--)
+        {
+            health.RecordSuccess(T0.AddSeconds(200 - i), Ms(i));
+        }
+
+        // nearest rank: ceil(0.95 × 128) = 122nd smallest of 1..128
+        Assert.Equal(122, health.P95LatencyMs);
+        Assert.Equal(122, health.P95LatencyMs); // asking again gives the same: sorting did not disturb the window
+        health.RecordSuccess(T0.AddSeconds(201), Ms(1000));
+        // the window is now 127..1 plus 1000: the 122nd smallest is 122
+        Assert.Equal(122, health.P95LatencyMs);
+        Assert.Equal(1000, health.LastLatencyMs);
+    }
 }

@@ -70,7 +70,11 @@ public sealed partial class AuditDetailTests(AzuriteFixture azurite) : EngineHos
         Assert.Equal(HttpStatusCode.OK, same.StatusCode);
         Assert.Equal(first.Headers.ETag!.Tag, same.Headers.ETag!.Tag);
 
-        var preset = new { id = "adp", name = "Quiet", strategy = "ema-crossover", emaFast = 3, emaSlow = 8, positionSizeQuote = 50m, maxOpenPositions = 2, stopLossPct = 2m, takeProfitPct = 4m };
+        var preset = new
+        {
+            id = "adp", name = "Quiet", strategy = "ema-crossover", emaFast = 3, emaSlow = 8, useRsiFilter = false, rsiPeriod = 14,
+            rsiOversold = 30.0, rsiOverbought = 70.0, positionSizeQuote = 50m, maxOpenPositions = 2, stopLossPct = 2m, takeProfitPct = 4m,
+        };
         var createdPreset = await Client.PostAsJsonAsync("/api/presets", preset);
         createdPreset.EnsureSuccessStatusCode();
         var samePreset = await Client.PutAsJsonAsync("/api/presets/adp", preset);
@@ -152,8 +156,8 @@ public sealed partial class AuditDetailTests(AzuriteFixture azurite) : EngineHos
     private static partial Regex CorrelationPattern();
 
     private static object Connection(string id, string name, object? credentials = null) => credentials is null
-        ? new { id, name, exchange = "paper", symbols = new[] { "BTCUSDT" } }
-        : new { id, name, exchange = "paper", symbols = new[] { "BTCUSDT" }, credentials };
+        ? new { id, name, exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false }
+        : new { id, name, exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false, credentials };
 
     private static object Settings(int retentionDays) => new
     {

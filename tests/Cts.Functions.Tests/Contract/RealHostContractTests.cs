@@ -46,9 +46,9 @@ public sealed class RealHostContractTests(AzuriteFixture azurite)
         await Send(admin, HttpMethod.Post, "/api/connections", json(new { id = "Bad Id", name = "", exchange = "nowhere", symbols = new[] { "btc" } }));
         await Send(admin, HttpMethod.Post, "/api/connections", new StringContent(new string('x', 70 * 1024), System.Text.Encoding.UTF8, "application/json"));
         await Send(admin, HttpMethod.Put, $"/api/connections/{Id}",
-            json(new { id = Id, name = "Stale", exchange = "paper", symbols = new[] { "BTCUSDT" } }), h => h.IfMatch.Add(new EntityTagHeaderValue("\"stale\"")));
+            json(new { id = Id, name = "Stale", exchange = "paper", symbols = new[] { "BTCUSDT" }, testnet = false, autoStart = false }), h => h.IfMatch.Add(new EntityTagHeaderValue("\"stale\"")));
         await Send(admin, HttpMethod.Put, $"/api/connections/{Id}",
-            json(new { id = Id, name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" } }), h => h.IfMatch.Add(new EntityTagHeaderValue(etag)));
+            json(new { id = Id, name = "Renamed", exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" }, testnet = false, autoStart = false }), h => h.IfMatch.Add(new EntityTagHeaderValue(etag)));
         await Send(admin, HttpMethod.Get, "/api/connections");
         await Send(admin, HttpMethod.Get, $"/api/connections/{Id}");
         await Send(admin, HttpMethod.Get, "/api/connections/nobody");

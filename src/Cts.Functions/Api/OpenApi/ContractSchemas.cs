@@ -22,7 +22,7 @@ public static class ContractSchemas
     public static readonly List<JsonNode> PositionStatuses = Values(["open", "closed"]);
     public static readonly List<JsonNode> Exchanges = Values(ConnectionValidator.Exchanges);
     public static readonly List<JsonNode> Strategies = Values(StrategyNames.All);
-    public static readonly List<JsonNode> ExitReasons = Values(["stop-loss", "take-profit", "trailing-stop", "signal", "manual", "shutdown"]);
+    public static readonly List<JsonNode> ExitReasons = Values(["stop-loss", "take-profit", "trailing-stop", "signal", "manual", "shutdown", "connection-deleted"]);
     public static readonly List<JsonNode> AuditOutcomeValues = Values([
         Domain.Audit.AuditOutcomes.Changed, Domain.Audit.AuditOutcomes.NoOp, Domain.Audit.AuditOutcomes.Refused, Domain.Audit.AuditOutcomes.Failed]);
 
@@ -76,6 +76,16 @@ public static class ContractSchemas
             Text(Prop(s, "reason"), 0, 500);
             Prop(s, "reason").Description = "Why, for the audit trail.";
             Prop(s, "closePositions").Description = "stop only: close every open position at market before stopping.";
+        },
+        [typeof(ForceEntryRequest)] = s =>
+        {
+            Require(s, "symbol");
+            Prop(s, "symbol").Pattern = SymbolPattern;
+            Prop(s, "symbol").Description = "One of the connection's symbols.";
+            Prop(s, "quoteAmount").ExclusiveMinimum = "0";
+            Prop(s, "quoteAmount").Maximum = Cts.Domain.Trading.ForceEntryValidator.MaxQuoteAmount.ToString(CultureInfo.InvariantCulture);
+            Prop(s, "quoteAmount").Description = "Quote currency to spend; the preset's positionSizeQuote when left out.";
+            Text(Prop(s, "reason"), 0, 500);
         },
         [typeof(TradeEngineAliasApi.AliasRequest)] = s =>
         {

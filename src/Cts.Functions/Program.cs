@@ -11,6 +11,7 @@ builder.AddCtsObservability();
 builder.Services.AddCtsStorage(builder.Configuration);
 builder.Services.AddCtsEngines(builder.Configuration);
 builder.Services.AddCtsBackups(builder.Configuration);
+builder.Services.AddCtsBacktests();
 builder.AddCtsSilo();
 
 var app = builder.Build();
@@ -33,6 +34,9 @@ app.MapPresetsApi();
 app.MapSettingsApi();
 app.MapAuditApi();
 app.MapBackupsApi();
+app.MapBacktestsApi();
+app.MapCandlesApi();
+app.MapPerformanceApi();
 app.MapTradeEngineAliases();
 app.Run();
 

@@ -14,4 +14,7 @@ public static class EngineEventTypes
     public const string Alert = "alert";
     public const string ConnectionCreated = "connection-created";
     public const string ConnectionDeleted = "connection-deleted";
+
+    /// <summary>A backtest's progress (about once a second while it runs) and its end; data: id, status, progress, simulatedTime, trades.</summary>
+    public const string BacktestProgress = "backtest-progress";
 }

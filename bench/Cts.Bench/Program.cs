@@ -8,6 +8,12 @@ using Cts.Bench.Processes;
 // issue asks for, printed as a markdown table and written to bench/results/latest.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Contains("--backtest"))
+{
+    // Issue #15: backtest speed, in process (see Backtest/BacktestBench.cs); no host, no Azurite.
+    Environment.ExitCode = await Cts.Bench.Backtest.BacktestBench.RunAsync(args, RepositoryRoot());
+    return;
+}
 var options = BenchOptions.Parse(args);
 const int WarmUp = BenchOptions.WarmUpStarts;
 var root = RepositoryRoot();

@@ -11,10 +11,24 @@ public sealed class PaperHistory(PaperMarket market) : IMarketData
 {
     private const int Spare = 4096;
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Minute, double Open, double Close)> _minutes = new(StringComparer.Ordinal);
 
     public PaperMarket Market { get; } = market;
 
-    public Quote QuoteAt(string symbol, DateTimeOffset at) => Market.QuoteAt(symbol, at);
+    /// <summary>
+    /// The market's quote (<see cref="PaperMarket.QuoteAt"/>: the same log prices, the same <see cref="MinutePrices"/>
+    /// rule), with the current minute's two log prices computed once per minute instead of on every quote.
+    /// </summary>
+    public Quote QuoteAt(string symbol, DateTimeOffset at)
+    {
+        var (minute, fraction) = MinutePrices.Split(at);
+        if (!_minutes.TryGetValue(symbol, out var current) || current.Minute != minute)
+        {
+            var (open, close) = Market.LogPricesOfMinute(symbol, minute);
+            _minutes[symbol] = current = (minute, open, close);
+        }
+        return MinutePrices.Around(symbol, MinutePrices.Mid(current.Open, current.Close, fraction), Market.SpreadBps, at);
+    }
 
     public IReadOnlyList<Candle> RecentCandles(string symbol, DateTimeOffset now, int count)
     {

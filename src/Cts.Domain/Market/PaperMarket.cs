@@ -42,10 +42,15 @@ public sealed class PaperMarket : IMarketData
     public decimal MidPrice(string symbol, DateTimeOffset at)
     {
         var (minute, fraction) = MinutePrices.Split(at);
-        var symbolHash = StableHash.Of(symbol);
-        var a = LogPriceAtMinute(symbolHash, symbol, minute);
-        var b = LogPriceAtMinute(symbolHash, symbol, minute + 1);
+        var (a, b) = LogPricesOfMinute(symbol, minute);
         return MinutePrices.Mid(a, b, fraction);
+    }
+
+    /// <summary>The log mid price at the start and at the end of minute <paramref name="minute"/> (counted from <see cref="MinutePrices.Epoch"/>).</summary>
+    public (double Open, double Close) LogPricesOfMinute(string symbol, long minute)
+    {
+        var symbolHash = StableHash.Of(symbol);
+        return (LogPriceAtMinute(symbolHash, symbol, minute), LogPriceAtMinute(symbolHash, symbol, minute + 1));
     }
 
     /// <summary>Best bid and ask around the mid price.</summary>

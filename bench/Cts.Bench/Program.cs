@@ -9,6 +9,12 @@ using Cts.Bench.Scenarios;
 // bench/results/latest.md. Every process it starts is stopped by PID.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Contains("--backtest"))
+{
+    // Issue #15: backtest speed, in process (see Backtest/BacktestBench.cs); no host, no Azurite.
+    Environment.ExitCode = await Cts.Bench.Backtest.BacktestBench.RunAsync(args, RepositoryRoot());
+    return;
+}
 var options = BenchOptions.Parse(args);
 var root = RepositoryRoot();
 var report = new Report(options.Command.Length == 0 ? "(no arguments)" : options.Command);

@@ -21,6 +21,7 @@ builder.Services.AddCtsStorage(builder.Configuration);
 builder.Services.AddCtsEngines(builder.Configuration);
 builder.Services.AddCtsBackups(builder.Configuration);
 builder.Services.AddCtsConsoleReads();
+builder.Services.AddCtsBacktests();
 builder.AddCtsSilo();
 
 var app = builder.Build();
@@ -51,6 +52,9 @@ api.MapPresetsApi();
 api.MapSettingsApi();
 api.MapAuditApi();
 api.MapBackupsApi();
+api.MapBacktestsApi();
+api.MapCandlesApi();
+api.MapPerformanceApi();
 api.MapCtsConsoleReads();
 api.MapTradeEngineAliases();
 app.Run();

@@ -7,6 +7,9 @@ public sealed class FieldErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
+    /// <summary>How many fields have errors.</summary>
+    public int Count => _errors.Count;
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list))

@@ -4,11 +4,15 @@ namespace Cts.Domain.Exchanges;
 /// An <see cref="IPaperLedger"/> in memory, for tests and benchmarks: one lock around the orders and balances makes
 /// every call atomic. Nothing survives the instance.
 /// </summary>
-public sealed class InMemoryPaperLedger(decimal startingQuoteBalance = PaperLedger.DefaultStartingQuoteBalance) : IPaperLedger
+/// <param name="balances">Balances to start from instead of the starting ones (a backtest resumed from its checkpoint).</param>
+public sealed class InMemoryPaperLedger(decimal startingQuoteBalance = PaperLedger.DefaultStartingQuoteBalance,
+    IReadOnlyDictionary<string, decimal>? balances = null) : IPaperLedger
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, OrderResult> _orders = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, decimal> _balances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _balances = balances is null
+        ? new(StringComparer.Ordinal)
+        : new(balances, StringComparer.Ordinal);
 
     public decimal StartingQuoteBalance { get; } = startingQuoteBalance;
 
@@ -20,6 +24,18 @@ public sealed class InMemoryPaperLedger(decimal startingQuoteBalance = PaperLedg
             lock (_gate)
             {
                 return _orders.Count;
+            }
+        }
+    }
+
+    /// <summary>Every balance that has changed from its starting value, by asset.</summary>
+    public IReadOnlyDictionary<string, decimal> Balances
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, decimal>(_balances, StringComparer.Ordinal);
             }
         }
     }

@@ -4,7 +4,8 @@ using Cts.Domain.Trading;
 namespace Cts.Domain.Exchanges;
 
 /// <summary>
-/// The embedded paper venue: quotes and candles from the seeded <see cref="PaperMarket"/> at the clock's time, market
+/// The embedded paper venue: quotes and candles from the seeded <see cref="PaperMarket"/> (or, in a backtest, any
+/// <see cref="IMarketData"/>) at the clock's time, market
 /// orders filled at once by the <see cref="PaperFillModel"/> against the connection's <see cref="IPaperLedger"/>.
 /// </summary>
 /// <remarks>
@@ -20,7 +21,7 @@ namespace Cts.Domain.Exchanges;
 /// write (see <see cref="IPaperLedger.RecordAsync"/>), so concurrent orders cannot overspend.
 /// </para>
 /// </remarks>
-public sealed class PaperExchange(PaperMarket market, TimeProvider time, PaperFillModel fills, IPaperLedger ledger) : IExchange
+public sealed class PaperExchange(IMarketData market, TimeProvider time, PaperFillModel fills, IPaperLedger ledger) : IExchange
 {
     public const string VenueName = "paper";
 

@@ -12,13 +12,13 @@ namespace Cts.Domain.Market;
 /// with per-minute volatility <see cref="MinuteVolatility"/>. Within a minute the price moves linearly between
 /// the two minute marks.
 /// </remarks>
-public sealed class PaperMarket
+public sealed class PaperMarket : IMarketData
 {
     /// <summary>Prices (mid, bid, ask, candles) are rounded to this many decimals: the paper price tick.</summary>
     public const int PriceDecimals = 8;
 
     private const int SegmentMinutes = 2048;
-    private static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Epoch = MinutePrices.Epoch;
 
     private readonly ulong _seed;
 
@@ -44,22 +44,20 @@ public sealed class PaperMarket
     /// <summary>The mid price of <paramref name="symbol"/> at <paramref name="at"/>.</summary>
     public decimal MidPrice(string symbol, DateTimeOffset at)
     {
-        var minutes = (at - Epoch).TotalMinutes;
-        var minute = (long)Math.Floor(minutes);
-        var fraction = minutes - minute;
+        var (minute, fraction) = MinutePrices.Split(at);
+        var (a, b) = LogPricesOfMinute(symbol, minute);
+        return MinutePrices.Mid(a, b, fraction);
+    }
+
+    /// <summary>The log mid price at the start and at the end of minute <paramref name="minute"/> (counted from <see cref="MinutePrices.Epoch"/>).</summary>
+    public (double Open, double Close) LogPricesOfMinute(string symbol, long minute)
+    {
         var symbolHash = StableHash.Of(symbol);
-        var a = LogPriceAtMinute(symbolHash, symbol, minute);
-        var b = LogPriceAtMinute(symbolHash, symbol, minute + 1);
-        return Round(Math.Exp(a + (b - a) * fraction));
+        return (LogPriceAtMinute(symbolHash, symbol, minute), LogPriceAtMinute(symbolHash, symbol, minute + 1));
     }
 
     /// <summary>Best bid and ask around the mid price.</summary>
-    public Quote QuoteAt(string symbol, DateTimeOffset at)
-    {
-        var mid = MidPrice(symbol, at);
-        var half = mid * (decimal)(SpreadBps / 20000.0);
-        return new Quote(symbol, Round(mid - half), Round(mid + half), mid, at);
-    }
+    public Quote QuoteAt(string symbol, DateTimeOffset at) => MinutePrices.Around(symbol, MidPrice(symbol, at), SpreadBps, at);
 
     /// <summary>The one-minute candle that starts at the minute containing <paramref name="minuteStart"/>.</summary>
     public Candle CandleAt(string symbol, DateTimeOffset minuteStart)
@@ -148,7 +146,7 @@ public sealed class PaperMarket
         _ => 10 * Math.Pow(100, StableHash.Unit(StableHash.Of(symbol))),
     };
 
-    private static decimal Round(double value) => Math.Round((decimal)value, PriceDecimals);
+    private static decimal Round(double value) => MinutePrices.Round(value);
 
     private static decimal Round(decimal value) => Math.Round(value, PriceDecimals);
 }

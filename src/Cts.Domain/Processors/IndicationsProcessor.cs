@@ -15,13 +15,20 @@ public sealed class IndicationsProcessor(TimeProvider time) : IProcessor
 
     public async Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
     {
-        var count = Math.Clamp(context.Trader.Strategy.WarmupCandles * 3, MinCandles, MaxCandles);
+        var count = CandleCount(context.Trader.Strategy);
         foreach (var symbol in context.Symbols)
         {
             var candles = await context.Exchange.GetCandlesAsync(symbol, count, cancellationToken).ConfigureAwait(false);
             context.Candles[symbol] = candles;
             context.Indications[symbol] = Indicate(symbol, candles);
         }
+    }
+
+    /// <summary>How many closed candles each run reads: three times the strategy's warm-up, at least 60, at most 500.</summary>
+    public static int CandleCount(Strategies.IStrategy strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        return Math.Clamp(strategy.WarmupCandles * 3, MinCandles, MaxCandles);
     }
 
     private Indication Indicate(string symbol, IReadOnlyList<Market.Candle> candles)

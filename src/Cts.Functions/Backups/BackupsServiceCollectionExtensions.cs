@@ -35,6 +35,7 @@ public static class BackupsServiceCollectionExtensions
         services.AddSingleton<ConfigImporter>();
         services.AddSingleton<RetentionArchiver>();
         services.AddSingleton<OrphanEngineSweeper>();
+        services.AddSingleton<BacktestSweeper>();
         services.AddHostedService<RetentionStarter>();
         return services;
     }

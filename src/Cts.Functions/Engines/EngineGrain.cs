@@ -502,11 +502,7 @@ public sealed partial class EngineGrain(
     private const ulong WatchdogSlot = 1001;
 
     /// <summary>A fixed offset within <paramref name="interval"/> for this engine and <paramref name="slot"/>: engines' timers spread evenly.</summary>
-    private TimeSpan Spread(ulong slot, TimeSpan interval)
-    {
-        var hash = Cts.Domain.Market.StableHash.Mix(Cts.Domain.Market.StableHash.Of(ConnectionId), slot);
-        return TimeSpan.FromMilliseconds(interval.TotalMilliseconds * Cts.Domain.Market.StableHash.Unit(hash));
-    }
+    private TimeSpan Spread(ulong slot, TimeSpan interval) => Cts.Domain.Backtesting.TimerSpread.Offset(ConnectionId, slot, interval);
 
     /// <summary>Copies what the status reports into the persisted state, so a stopped engine still reports it.</summary>
     private void Snapshot()

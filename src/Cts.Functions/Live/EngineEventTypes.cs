@@ -20,4 +20,7 @@ public static class EngineEventTypes
     /// (<c>GET /api/engines</c>); the replay of what the window holds follows. Not published on the bus.
     /// </summary>
     public const string Reset = "reset";
+
+    /// <summary>A backtest's progress (about once a second while it runs) and its end; data: id, status, progress, simulatedTime, trades.</summary>
+    public const string BacktestProgress = "backtest-progress";
 }

@@ -17,6 +17,9 @@ public sealed record RetentionReport(
 {
     /// <summary>Engines whose record was removed: connection deleted, Idle or Stopped past retention (<see cref="OrphanEngineSweeper"/>).</summary>
     [Id(5)] public string[] EnginesRemoved { get; init; } = [];
+
+    /// <summary>Backtests removed because they finished more than retentionDays ago (<see cref="BacktestSweeper"/>).</summary>
+    [Id(6)] public string[] BacktestsRemoved { get; init; } = [];
 }
 
 /// <summary>

@@ -2,10 +2,12 @@ namespace Cts.Functions.Retention;
 
 /// <summary>
 /// Runs the retention policy every <see cref="Period"/>: <see cref="RetentionArchiver"/> for history, then
-/// <see cref="OrphanEngineSweeper"/> for engine records left without a connection. A reminder brings it back after a
+/// <see cref="OrphanEngineSweeper"/> for engine records left without a connection, then <see cref="BacktestSweeper"/> for
+/// finished backtests past retention. A reminder brings it back after a
 /// node is lost.
 /// </summary>
-public sealed partial class RetentionGrain(RetentionArchiver archiver, OrphanEngineSweeper orphans, ILogger<RetentionGrain> logger)
+public sealed partial class RetentionGrain(RetentionArchiver archiver, OrphanEngineSweeper orphans, BacktestSweeper backtests,
+    ILogger<RetentionGrain> logger)
     : Grain, IRetentionGrain, IRemindable
 {
     public static readonly TimeSpan Period = TimeSpan.FromHours(1);
@@ -30,7 +32,7 @@ public sealed partial class RetentionGrain(RetentionArchiver archiver, OrphanEng
     public async Task<RetentionReport> RunOnce()
     {
         var report = await archiver.RunOnceAsync();
-        return report with { EnginesRemoved = await orphans.RunOnceAsync() };
+        return report with { EnginesRemoved = await orphans.RunOnceAsync(), BacktestsRemoved = await backtests.RunOnceAsync() };
     }
 
     private async Task RunSafelyAsync()

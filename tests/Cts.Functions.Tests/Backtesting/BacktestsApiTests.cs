@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Cts.Domain.Market;
+using Cts.Functions.Security;
+using Cts.Functions.Tests.Infrastructure;
+
+namespace Cts.Functions.Tests.Backtesting;
+
+/// <summary>Backtests over HTTP, through the real pipeline, grain and storage.</summary>
+public sealed class BacktestsApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
+{
+    private static readonly string[] ReportFields =
+    [
+        "trades", "totalProfit", "totalProfitPct", "cagr", "wins", "draws", "losses", "winRate", "profitFactor", "expectancy",
+        "maxDrawdown", "maxDrawdownPct", "maxDrawdownStart", "maxDrawdownEnd", "sharpe", "sortino", "calmar", "exposure",
+        "bestTrade", "worstTrade", "avgDuration", "exitReasons", "buyAndHold", "equityCurve", "tradeList",
+    ];
+
+    [Fact]
+    public async Task A_backtest_runs_to_a_report_equal_to_the_domain_runs_and_publishes_its_progress()
+    {
+        using var events = await Client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new SseReader(await events.Content.ReadAsStreamAsync());
+        using var operatorClient = Host.CreateClient(Roles.Operator);
+        var window = TimeSpan.FromHours(12);
+
+        var id = await BacktestRig.StartAsync(operatorClient, BacktestRig.Request(window));
+        var done = await BacktestRig.WaitForAsync(Client, id, "completed", TimeSpan.FromSeconds(90));
+
+        Assert.Equal("completed", done["status"]!.GetValue<string>());
+        Assert.Equal(1.0, done["progress"]!.GetValue<double>());
+        var results = done["results"]!;
+        foreach (var field in ReportFields)
+        {
+            Assert.True(results.AsObject().ContainsKey(field), $"report has no {field}");
+        }
+        var (trades, runner) = await BacktestRig.RunInDomainAsync(window, ["BTCUSDT", "ETHUSDT"]);
+        Assert.True(trades.Count >= 5);
+        Assert.Equal(trades.Count, results["trades"]!.GetValue<int>());
+        Assert.Equal(trades.Sum(t => t.ToPosition().RealizedPnl!.Value), results["totalProfit"]!.GetValue<decimal>());
+        var list = results["tradeList"]!.AsArray();
+        trades = trades.OrderBy(t => t.ClosedAt).ThenBy(t => t.Id, StringComparer.Ordinal).ToList(); // the report's order
+        Assert.Equal(trades.Count, list.Count);
+        Assert.Equal(trades.Select(t => t.Id), list.Select(t => t!["positionId"]!.GetValue<string>()));
+        Assert.Equal(trades.Select(t => t.ExitPrice!.Value), list.Select(t => t!["exitPrice"]!.GetValue<decimal>()));
+        var curve = results["equityCurve"]!.AsArray();
+        Assert.InRange(curve.Count, 2, 2000);
+        Assert.Equal(runner.Equity.Count, curve.Count);
+        Assert.Equal(runner.Equity[^1].Equity, curve[^1]!["equity"]!.GetValue<decimal>());
+        Assert.Equal(2, results["buyAndHold"]!["symbols"]!.AsArray().Count);
+
+        var progress = await reader.UntilAsync(e => e.Type == "backtest-progress" && e.Data["data"]!["status"]!.GetValue<string>() == "completed",
+            TimeSpan.FromSeconds(10));
+        Assert.Contains(progress, e => e.Type == "backtest-progress" && e.Data["data"]!["id"]!.GetValue<string>() == id);
+
+        var all = JsonNode.Parse(await Client.GetStringAsync("/api/backtests"))!;
+        Assert.Contains(all["backtests"]!.AsArray(), b => b!["id"]!.GetValue<string>() == id);
+    }
+
+    [Fact]
+    public async Task An_invalid_request_is_a_problem_with_every_field_and_creates_nothing()
+    {
+        var response = await Client.PostAsJsonAsync("/api/backtests", new
+        {
+            presetId = "default",
+            preset = BacktestRig.Preset with { StopLossPct = 0m },
+            symbols = new[] { "btc", "ETHUSDT", "ETHUSDT" },
+            from = BacktestRig.From.AddSeconds(30),
+            to = BacktestRig.From.AddDays(-1),
+            feeRate = 0.5m,
+            dataSource = "csv",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.JsonAsync())!["errors"]!.AsObject();
+        foreach (var field in new[] { "preset", "preset.stopLossPct", "symbols[0]", "symbols", "from", "to", "feeRate", "dataSource" })
+        {
+            Assert.True(errors.ContainsKey(field), $"no error for {field}: {errors.ToJsonString()}");
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.PostAsJsonAsync("/api/backtests", new { presetId = "nope", symbols = new[] { "BTCUSDT" },
+            from = BacktestRig.From, to = BacktestRig.From.AddHours(1) })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.PostAsJsonAsync("/api/backtests", new { symbols = new[] { "BTCUSDT" },
+            from = BacktestRig.From, to = BacktestRig.From.AddHours(1), extra = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType,
+            (await Client.PostAsync("/api/backtests", new StringContent("{}", Encoding.UTF8, "text/plain"))).StatusCode);
+        using var viewer = Host.CreateClient(Roles.Viewer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync("/api/backtests", BacktestRig.Request(TimeSpan.FromHours(1)))).StatusCode);
+        Assert.Equal(0, JsonNode.Parse(await Client.GetStringAsync("/api/backtests"))!["count"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/backtests/bt-unknown")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync("/api/backtests/bt-unknown")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.GetAsync("/api/backtests/Not_An_Id")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_a_running_backtest_cancels_and_removes_it()
+    {
+        var id = await BacktestRig.StartAsync(Client, BacktestRig.Request(TimeSpan.FromDays(300)));
+        await Eventually.UntilAsync(async () => JsonNode.Parse(await Client.GetStringAsync($"/api/backtests/{id}"))!["progress"]!.GetValue<double>() > 0,
+            TimeSpan.FromSeconds(30), "the backtest has made progress");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/api/backtests/{id}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync($"/api/backtests/{id}")).StatusCode);
+        Assert.Equal(0, JsonNode.Parse(await Client.GetStringAsync("/api/backtests"))!["count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Imported_candles_are_validated_stored_and_backtested_and_a_window_they_do_not_cover_fails()
+    {
+        var paper = new PaperMarket(11);
+        var from = BacktestRig.From;
+        var candles = Enumerable.Range(-60, 60 + 4 * 60).Select(m => paper.CandleAt("SOLUSDT", from.AddMinutes(m))).ToList();
+        // Two uploads under the body limit: CSV with ISO times, then JSON with epoch milliseconds.
+        var csv = new StringBuilder("openTime,open,high,low,close,volume\n");
+        foreach (var c in candles.Take(150))
+        {
+            csv.Append(FormattableString.Invariant($"{c.OpenTime:yyyy-MM-ddTHH:mm:ssZ},{c.Open},{c.High},{c.Low},{c.Close},{c.Volume}\n"));
+        }
+        var first = await Client.PostAsync("/api/candles/SOLUSDT", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(150, (await first.JsonAsync())!["imported"]!.GetValue<int>());
+        var json = candles.Skip(150).Select(c => new { openTime = c.OpenTime.ToUnixTimeMilliseconds().ToString(), c.Open, c.High, c.Low, c.Close, c.Volume });
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsJsonAsync("/api/candles/SOLUSDT", json)).StatusCode);
+
+        var bad = await Client.PostAsync("/api/candles/SOLUSDT", new StringContent(
+            "openTime,open,high,low,close,volume\n2025-01-01T00:00:00Z,10,9,8,10,1\n2025-01-01T00:00:00Z,10,11,9,10,1\n", Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.JsonAsync())!["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey("rows[0].high") && errors.ContainsKey("rows[1].openTime"), errors.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.PostAsJsonAsync("/api/candles/SOLUSDT",
+            new[] { new { openTime = "2025-01-01T00:00:00Z", open = 1, high = 1, low = 1, close = 1, volume = 1, extra = 2 } })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await Client.PostAsync("/api/candles/SOLUSDT", new StringContent("x", Encoding.UTF8, "text/plain"))).StatusCode);
+        using var operatorClient = Host.CreateClient(Roles.Operator);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostAsync("/api/candles/SOLUSDT", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).StatusCode);
+
+        var window = TimeSpan.FromHours(4);
+        var id = await BacktestRig.StartAsync(Client, BacktestRig.Request(window, ["SOLUSDT"], "imported"));
+        var done = await BacktestRig.WaitForAsync(Client, id, "completed", TimeSpan.FromSeconds(60));
+        Assert.Equal("completed", done["status"]!.GetValue<string>());
+        var market = new CandleMarket(new Dictionary<string, IReadOnlyList<Candle>> { ["SOLUSDT"] = candles });
+        var (trades, _) = await BacktestRig.RunInDomainAsync(window, ["SOLUSDT"], market);
+        Assert.Equal(trades.Count, done["results"]!["trades"]!.GetValue<int>());
+        Assert.Equal(trades.Sum(t => t.ToPosition().RealizedPnl!.Value), done["results"]!["totalProfit"]!.GetValue<decimal>());
+
+        var uncovered = await BacktestRig.StartAsync(Client, BacktestRig.Request(TimeSpan.FromHours(5), ["SOLUSDT"], "imported"));
+        var failed = await BacktestRig.WaitForAsync(Client, uncovered, "failed", TimeSpan.FromSeconds(30));
+        Assert.Equal("failed", failed["status"]!.GetValue<string>());
+        Assert.Contains("SOLUSDT", failed["error"]!.GetValue<string>());
+    }
+}

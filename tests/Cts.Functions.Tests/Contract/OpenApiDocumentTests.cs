@@ -174,6 +174,12 @@ public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : EngineHostTes
                 continue;
             }
             var schema = document.Resolve(schemaNode);
+            if (schema["type"]?.ToJsonString().Contains("array", StringComparison.Ordinal) == true && schema["items"] is { } items)
+            {
+                // A list of rows (the candle import): the rules are those of each row.
+                schemaNode = items;
+                schema = document.Resolve(items);
+            }
             if (schema["type"]?.ToJsonString().Contains("object", StringComparison.Ordinal) != true || schema["properties"] is null)
             {
                 failures.Add($"{method} {path}: the request body schema is not an object with properties: {schema.ToJsonString()}");

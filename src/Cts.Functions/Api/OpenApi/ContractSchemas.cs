@@ -87,6 +87,28 @@ public static class ContractSchemas
             Prop(s, "quoteAmount").Description = "Quote currency to spend; the preset's positionSizeQuote when left out.";
             Text(Prop(s, "reason"), 0, 500);
         },
+        [typeof(Backtests.BacktestRequest)] = s =>
+        {
+            Require(s, "symbols", "from", "to");
+            Prop(s, "presetId").Pattern = ConnectionId.Pattern;
+            Prop(s, "presetId").Description = "A stored preset; or give an inline `preset` (not both; neither means `default`).";
+            Symbols(Prop(s, "symbols"));
+            Prop(s, "symbols").MaxItems = Backtests.BacktestRequestValidator.MaxSymbols;
+            Prop(s, "startingBalance").ExclusiveMinimum = "0";
+            Prop(s, "feeRate").Minimum = "0";
+            Prop(s, "slippageBps").Minimum = "0";
+            Prop(s, "dataSource").Enum = Values(["paper", "imported"]);
+        },
+        [typeof(CandleRow)] = s =>
+        {
+            Require(s, "openTime", "open", "high", "low", "close", "volume");
+            Prop(s, "openTime").Description = "The minute's start: ISO 8601 UTC or epoch milliseconds.";
+            foreach (var price in new[] { "open", "high", "low", "close" })
+            {
+                Prop(s, price).ExclusiveMinimum = "0";
+            }
+            Prop(s, "volume").Minimum = "0";
+        },
         [typeof(TradeEngineAliasApi.AliasRequest)] = s =>
         {
             Require(s, "connectionId");

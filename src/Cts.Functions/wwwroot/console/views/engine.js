@@ -184,7 +184,7 @@ export function render(root, _params, { id }) {
         stat("Profit factor", p.profitFactor == null ? "–" : new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }).format(p.profitFactor)),
         stat("Expectancy", fmt.money(p.expectancy, currency, { signed: true }), sign(p.expectancy)),
         stat("Max drawdown", `${fmt.money(p.maxDrawdown, currency)} (${fmt.pct(p.maxDrawdownPct, { signed: false })})`),
-        stat("Best / worst trade", `${fmt.money(p.bestTrade, currency, { signed: true })} / ${fmt.money(p.worstTrade, currency, { signed: true })}`),
+        stat("Best / worst trade", `${fmt.money(p.bestTrade?.profit, currency, { signed: true })} / ${fmt.money(p.worstTrade?.profit, currency, { signed: true })}`),
         stat("Average duration", fmt.duration((p.avgDurationSeconds ?? 0) * 1000))),
       h("h3", {}, "Equity curve"), equity,
       h("h3", {}, "Daily"),

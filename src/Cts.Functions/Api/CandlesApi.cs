@@ -76,30 +76,16 @@ public static partial class CandlesApi
 
     private static async Task<(string? Text, IResult? TooLarge)> ReadTextAsync(HttpRequest request)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        try
+        var (body, tooLarge) = await RequestBody.ReadBoundedAsync(request, "; import long histories in several uploads");
+        if (body is null)
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-            {
-                if (buffer.Length + read > SecurityExtensions.MaxRequestBodyBytes)
-                {
-                    return (null, TooLarge());
-                }
-                buffer.Write(chunk, 0, read);
-            }
+            return (null, tooLarge);
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        using (body)
         {
-            return (null, TooLarge());
+            return (Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length), null);
         }
-        return (Encoding.UTF8.GetString(buffer.ToArray()), null);
     }
-
-    private static IResult TooLarge() => TypedResults.Problem(
-        title: "Request body too large", detail: $"Request bodies are limited to {SecurityExtensions.MaxRequestBodyBytes / 1024} KiB; import long histories in several uploads.",
-        statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://cts.dev/problems/too-large");
 
     private static readonly string[] Fields = ["openTime", "open", "high", "low", "close", "volume"];
 

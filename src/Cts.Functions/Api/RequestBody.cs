@@ -60,9 +60,13 @@ public static class RequestBody
         }
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadDocumentAsync(HttpRequest request, string mediaType, bool required)
+    /// <summary>
+    /// The whole body, read up to <see cref="SecurityExtensions.MaxRequestBodyBytes"/>; past that the 413 problem to return
+    /// (its detail ends with <paramref name="hint"/> when given). Every body reader of the API goes through it.
+    /// </summary>
+    public static async Task<(MemoryStream? Body, IResult? TooLarge)> ReadBoundedAsync(HttpRequest request, string? hint = null)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new MemoryStream();
         var chunk = new byte[8192];
         try
         {
@@ -71,7 +75,8 @@ public static class RequestBody
             {
                 if (buffer.Length + read > SecurityExtensions.MaxRequestBodyBytes)
                 {
-                    return (null, TooLarge());
+                    await buffer.DisposeAsync();
+                    return (null, TooLarge(hint));
                 }
                 buffer.Write(chunk, 0, read);
             }
@@ -79,8 +84,20 @@ public static class RequestBody
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // Kestrel enforces the same limit on chunked bodies while we read.
-            return (null, TooLarge());
+            await buffer.DisposeAsync();
+            return (null, TooLarge(hint));
         }
+        return (buffer, null);
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadDocumentAsync(HttpRequest request, string mediaType, bool required)
+    {
+        var (body, tooLarge) = await ReadBoundedAsync(request);
+        if (body is null)
+        {
+            return (null, tooLarge);
+        }
+        using var buffer = body;
         if (buffer.Length == 0)
         {
             return required ? (null, Field("body", "a JSON body is required")) : (null, null);
@@ -107,7 +124,7 @@ public static class RequestBody
     private static IResult Field(string field, string message) =>
         Problems.Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
-    private static IResult TooLarge() => TypedResults.Problem(
-        title: "Request body too large", detail: $"Request bodies are limited to {SecurityExtensions.MaxRequestBodyBytes / 1024} KiB.",
+    private static IResult TooLarge(string? hint) => TypedResults.Problem(
+        title: "Request body too large", detail: $"Request bodies are limited to {SecurityExtensions.MaxRequestBodyBytes / 1024} KiB{hint}.",
         statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://cts.dev/problems/too-large");
 }

@@ -7,8 +7,8 @@ namespace Cts.Domain.Market;
 public sealed record RawCandle(string? OpenTime, string? Open, string? High, string? Low, string? Close, string? Volume);
 
 /// <summary>
-/// Imported one-minute OHLCV candles: parsing (CSV with the header <c>openTime,open,high,low,close,volume</c>) and the
-/// rules every upload is held to, with errors per row and field (<c>rows[3].high</c>, rows counted from 0).
+/// Imported one-minute OHLCV candles: the CSV format (header <c>openTime,open,high,low,close,volume</c>) and the rules
+/// every upload is held to, with errors per row and field (<c>rows[3].high</c>, rows counted from 0).
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -18,172 +18,85 @@ public sealed record RawCandle(string? OpenTime, string? Open, string? High, str
 /// step back, no gap).</item>
 /// <item>Prices are greater than 0, high ≥ max(open, close), low ≤ min(open, close); volume ≥ 0.</item>
 /// </list>
-/// At most <see cref="MaxErrors"/> errors are reported, so a badly wrong file gets a readable answer.
+/// At most <see cref="MaxErrors"/> fields with errors are reported, so a badly wrong file gets a readable answer. An upload
+/// is read row by row (<see cref="CandleCsvParser"/>, <see cref="CandleImportValidator"/>), so a year of candles is never
+/// held as text.
 /// </remarks>
 public static class CandleImport
 {
     public const string Header = "openTime,open,high,low,close,volume";
     public const int MaxErrors = 50;
 
-    /// <summary>The rows of a CSV text, or the error of its shape (header, field count).</summary>
-    public static (IReadOnlyList<RawCandle> Rows, IReadOnlyDictionary<string, string[]> Errors) ParseCsv(string text)
+    /// <summary>The candles of a whole CSV text, or every rule it breaks (a convenience over <see cref="CandleCsvParser"/>).</summary>
+    public static (IReadOnlyList<Candle> Candles, IReadOnlyDictionary<string, string[]> Errors) ReadCsv(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var errors = new FieldErrors();
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var count = lines.Length;
-        while (count > 0 && lines[count - 1].Trim().Length == 0)
+        var parser = new CandleCsvParser();
+        using var reader = new StringReader(text);
+        while (!parser.IsDone && reader.ReadLine() is { } line)
         {
-            count--;
+            parser.AddLine(line);
         }
-        if (count == 0 || !string.Equals(lines[0].Trim().TrimStart('\uFEFF'), Header, StringComparison.Ordinal))
-        {
-            errors.Add("header", $"the first line must be exactly '{Header}'");
-            return ([], errors.ToDictionary());
-        }
-        var rows = new List<RawCandle>(count - 1);
-        for (var i = 1; i < count; i++)
-        {
-            var fields = lines[i].Split(',');
-            if (fields.Length != 6)
-            {
-                errors.Add($"rows[{i - 1}]", $"has {fields.Length} fields, expected 6 ({Header})");
-                if (Full(errors)) break;
-                rows.Add(new RawCandle(null, null, null, null, null, null));
-                continue;
-            }
-            rows.Add(new RawCandle(fields[0].Trim(), fields[1].Trim(), fields[2].Trim(), fields[3].Trim(), fields[4].Trim(), fields[5].Trim()));
-        }
-        return (rows, errors.ToDictionary());
+        return parser.Finish();
     }
 
-    /// <summary>The candles of <paramref name="rows"/>, or every rule they break (nothing is half-accepted).</summary>
-    public static (IReadOnlyList<Candle> Candles, IReadOnlyDictionary<string, string[]> Errors) Validate(IReadOnlyList<RawCandle> rows)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        var errors = new FieldErrors();
-        if (rows.Count == 0)
-        {
-            errors.Add("rows", "at least one candle is required");
-            return ([], errors.ToDictionary());
-        }
-        var candles = new List<Candle>(rows.Count);
-        DateTimeOffset? previous = null;
-        for (var i = 0; i < rows.Count && !Full(errors); i++)
-        {
-            var row = rows[i];
-            if (row.OpenTime is null && row.Open is null)
-            {
-                continue; // a malformed row already reported by the parser
-            }
-            var key = $"rows[{i}]";
-            var time = ParseTime(row.OpenTime, key, errors);
-            var open = ParsePrice(row.Open, key + ".open", errors);
-            var high = ParsePrice(row.High, key + ".high", errors);
-            var low = ParsePrice(row.Low, key + ".low", errors);
-            var close = ParsePrice(row.Close, key + ".close", errors);
-            var volume = ParseNumber(row.Volume, key + ".volume", errors);
-            if (volume is < 0)
-            {
-                errors.Add(key + ".volume", "must not be negative");
-            }
-            if (open is { } o && high is { } h && low is { } l && close is { } c)
-            {
-                if (h < Math.Max(o, c))
-                {
-                    errors.Add(key + ".high", "must be at least max(open, close)");
-                }
-                if (l > Math.Min(o, c))
-                {
-                    errors.Add(key + ".low", "must be at most min(open, close)");
-                }
-            }
-            if (time is { } t)
-            {
-                if (previous is { } p)
-                {
-                    if (t == p)
-                    {
-                        errors.Add(key + ".openTime", $"duplicates the candle of rows[{i - 1}] ({p:O})");
-                    }
-                    else if (t < p)
-                    {
-                        errors.Add(key + ".openTime", $"is before the row above ({p:O}); rows must be in ascending time");
-                    }
-                    else if (t != p.AddMinutes(1))
-                    {
-                        errors.Add(key + ".openTime", $"is {(t - p).TotalMinutes:0.##} minutes after the row above; candles must be consecutive one-minute candles");
-                    }
-                }
-                previous = t;
-            }
-            if (time is { } at && open is { } op && high is { } hi && low is { } lo && close is { } cl && volume is { } v)
-            {
-                candles.Add(new Candle(at, op, hi, lo, cl, v));
-            }
-        }
-        return errors.IsEmpty ? (candles, errors.ToDictionary()) : ([], errors.ToDictionary());
-    }
-
-    /// <summary>ISO 8601 in UTC, or epoch milliseconds; on a whole minute.</summary>
+    /// <summary>ISO 8601 in UTC, or epoch milliseconds; on a whole minute. Errors go under <c>{key}.openTime</c>.</summary>
     public static DateTimeOffset? ParseTime(string? text, string key, FieldErrors errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        var field = key + ".openTime";
+        var (value, error) = ParseTime(text);
+        if (error is not null)
+        {
+            errors.Add(key + ".openTime", error);
+        }
+        return value;
+    }
+
+    internal static (DateTimeOffset? Value, string? Error) ParseTime(string? text)
+    {
         DateTimeOffset value;
         if (string.IsNullOrEmpty(text))
         {
-            errors.Add(field, "is required");
-            return null;
+            return (null, "is required");
         }
-        if (text.All(char.IsAsciiDigit) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+        if (IsDigits(text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
             value = DateTimeOffset.FromUnixTimeMilliseconds(ms);
         }
-        else if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out value)
-                 && (text.EndsWith('Z') || text.EndsWith("+00:00", StringComparison.Ordinal)) && text.Contains('T', StringComparison.Ordinal))
+        else if (!(DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out value)
+                   && (text.EndsWith('Z') || text.EndsWith("+00:00", StringComparison.Ordinal)) && text.Contains('T', StringComparison.Ordinal)))
         {
-        }
-        else
-        {
-            errors.Add(field, "must be ISO 8601 in UTC (e.g. 2025-01-01T00:00:00Z) or epoch milliseconds");
-            return null;
+            return (null, "must be ISO 8601 in UTC (e.g. 2025-01-01T00:00:00Z) or epoch milliseconds");
         }
         if (value.Ticks % TimeSpan.TicksPerMinute != 0)
         {
-            errors.Add(field, "must be on a whole minute (the start of the candle)");
-            return null;
+            return (null, "must be on a whole minute (the start of the candle)");
         }
-        return value.ToUniversalTime();
+        return (value.ToUniversalTime(), null);
     }
 
-    private static decimal? ParsePrice(string? text, string field, FieldErrors errors)
-    {
-        var value = ParseNumber(text, field, errors);
-        if (value is <= 0)
-        {
-            errors.Add(field, "must be greater than 0");
-            return null;
-        }
-        return value;
-    }
-
-    private static decimal? ParseNumber(string? text, string field, FieldErrors errors)
+    internal static (decimal? Value, string? Error) ParseNumber(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
-            errors.Add(field, "is required");
-            return null;
+            return (null, "is required");
         }
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign | NumberStyles.AllowExponent,
-                CultureInfo.InvariantCulture, out var value))
-        {
-            errors.Add(field, "must be a number");
-            return null;
-        }
-        return value;
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign | NumberStyles.AllowExponent,
+            CultureInfo.InvariantCulture, out var value)
+            ? (value, null)
+            : (null, "must be a number");
     }
 
-    private static bool Full(FieldErrors errors) => errors.Count >= MaxErrors;
+    private static bool IsDigits(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

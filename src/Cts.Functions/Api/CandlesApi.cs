@@ -1,8 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Cts.Domain.Config;
-using Cts.Domain.Market;
 using Cts.Functions.Security;
 using Cts.Functions.Storage;
 
@@ -10,11 +6,15 @@ namespace Cts.Functions.Api;
 
 /// <summary>
 /// <c>POST /api/candles/{symbol}</c>: imports one-minute OHLCV candles for backtests, as CSV (<c>text/csv</c>, header
-/// <c>openTime,open,high,low,close,volume</c>) or a JSON array of the same objects. Validated whole (<see cref="CandleImport"/>):
-/// one bad row refuses the upload with every row's errors and nothing is written.
+/// <c>openTime,open,high,low,close,volume</c>) or a JSON array of the same objects, up to <see cref="MaxUploadBytes"/> in one
+/// request (a year of one-minute candles as CSV is ~47 MB). Read as a stream and validated whole (<see cref="CandleUpload"/>):
+/// one bad row refuses the upload with the rows' errors and nothing is written; a valid one is written in batches.
 /// </summary>
 public static partial class CandlesApi
 {
+    /// <summary>The body limit of this route alone: every other request is held to 64 KiB.</summary>
+    public const long MaxUploadBytes = 64L * 1024 * 1024;
+
     [GeneratedRegex("^[A-Z0-9]{2,20}USDT$")]
     private static partial Regex SymbolPattern();
 
@@ -22,6 +22,9 @@ public static partial class CandlesApi
     {
         app.MapPost("/api/candles/{symbol}", Import).WithTags("Backtests").RequireAdmin()
             .WithName("importCandles").WithSummary("Import one-minute OHLCV candles (CSV or JSON) for backtests; merged into what is stored")
+            .WithDescription("Up to 64 MiB in one request, so a year of one-minute candles of a symbol (525,600 rows, ~47 MB as CSV with 8-decimal prices) goes "
+                + "in one upload. The whole upload is validated before anything is written.")
+            .WithRequestBodyLimit(MaxUploadBytes, "Candle imports", " (a year of one-minute candles of a symbol, ~47 MB of CSV, fits; send longer histories in several uploads)")
             .Accepts<CandleRow[]>("application/json", "text/csv")
             .Produces<CandleImportResult>()
             .ProducesValidationProblem()
@@ -41,115 +44,19 @@ public static partial class CandlesApi
         {
             return BacktestsApi.UnsupportedMediaType("text/csv or application/json");
         }
-        var (text, tooLarge) = await ReadTextAsync(http.Request);
-        if (tooLarge is not null)
+        var upload = await CandleUpload.ReadAsync(http.Request, csv: mediaType == "text/csv");
+        if (upload.TooLarge)
         {
-            return tooLarge;
+            return RequestBodyLimit.Of(http).TooLarge();
         }
-        IReadOnlyList<RawCandle> rows;
-        if (mediaType == "text/csv")
+        if (upload.Errors.Count > 0)
         {
-            var (parsed, shape) = CandleImport.ParseCsv(text!);
-            if (shape.Count > 0)
-            {
-                return Problems.Invalid(shape.ToDictionary());
-            }
-            rows = parsed;
+            return Problems.Invalid(upload.Errors.ToDictionary());
         }
-        else
-        {
-            var (parsed, shape) = ParseJson(text!);
-            if (shape.Count > 0)
-            {
-                return Problems.Invalid(shape.ToDictionary());
-            }
-            rows = parsed;
-        }
-        var (candles, errors) = CandleImport.Validate(rows);
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors.ToDictionary());
-        }
+        var candles = upload.Candles;
         await store.ImportAsync(symbol, candles, http.RequestAborted);
         return TypedResults.Ok(new CandleImportResult(symbol, candles.Count, candles[0].OpenTime, candles[^1].OpenTime));
     }
-
-    private static async Task<(string? Text, IResult? TooLarge)> ReadTextAsync(HttpRequest request)
-    {
-        var (body, tooLarge) = await RequestBody.ReadBoundedAsync(request, "; import long histories in several uploads");
-        if (body is null)
-        {
-            return (null, tooLarge);
-        }
-        using (body)
-        {
-            return (Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length), null);
-        }
-    }
-
-    private static readonly string[] Fields = ["openTime", "open", "high", "low", "close", "volume"];
-
-    /// <summary>A JSON array of objects with exactly the six fields; numbers or strings, openTime ISO 8601 or epoch ms.</summary>
-    private static (IReadOnlyList<RawCandle>, IReadOnlyDictionary<string, string[]>) ParseJson(string text)
-    {
-        var errors = new FieldErrors();
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false });
-        }
-        catch (JsonException e)
-        {
-            errors.Add("body", e.Message.Split(" Path:", 2)[0]);
-            return ([], errors.ToDictionary());
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                errors.Add("body", "must be a JSON array of candles");
-                return ([], errors.ToDictionary());
-            }
-            var rows = new List<RawCandle>();
-            var i = 0;
-            foreach (var item in document.RootElement.EnumerateArray())
-            {
-                var key = $"rows[{i++}]";
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    errors.Add(key, "must be an object");
-                    rows.Add(new RawCandle(null, null, null, null, null, null));
-                    continue;
-                }
-                var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-                foreach (var property in item.EnumerateObject())
-                {
-                    if (!Fields.Contains(property.Name, StringComparer.Ordinal))
-                    {
-                        errors.Add($"{key}.{property.Name}", "unknown field");
-                    }
-                    else if (!values.TryAdd(property.Name, Text(property.Value)))
-                    {
-                        errors.Add($"{key}.{property.Name}", "appears twice");
-                    }
-                }
-                rows.Add(new RawCandle(values.GetValueOrDefault("openTime"), values.GetValueOrDefault("open"), values.GetValueOrDefault("high"),
-                    values.GetValueOrDefault("low"), values.GetValueOrDefault("close"), values.GetValueOrDefault("volume")));
-                if (errors.Count >= CandleImport.MaxErrors)
-                {
-                    break;
-                }
-            }
-            return (rows, errors.ToDictionary());
-        }
-    }
-
-    private static string? Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString(),
-        JsonValueKind.Number => value.GetRawText(),
-        _ => "",
-    };
 }
 
 /// <summary>One candle of a JSON import (openTime: ISO 8601 UTC or epoch milliseconds).</summary>

@@ -61,11 +61,12 @@ public static class RequestBody
     }
 
     /// <summary>
-    /// The whole body, read up to <see cref="SecurityExtensions.MaxRequestBodyBytes"/>; past that the 413 problem to return
-    /// (its detail ends with <paramref name="hint"/> when given). Every body reader of the API goes through it.
+    /// The whole body, read up to the route's limit (<see cref="RequestBodyLimit"/>: 64 KiB but where a route says otherwise);
+    /// past that the 413 problem to return. Every JSON body reader of the API goes through it.
     /// </summary>
-    public static async Task<(MemoryStream? Body, IResult? TooLarge)> ReadBoundedAsync(HttpRequest request, string? hint = null)
+    public static async Task<(MemoryStream? Body, IResult? TooLarge)> ReadBoundedAsync(HttpRequest request)
     {
+        var limit = RequestBodyLimit.Of(request.HttpContext);
         var buffer = new MemoryStream();
         var chunk = new byte[8192];
         try
@@ -73,10 +74,10 @@ public static class RequestBody
             int read;
             while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                if (buffer.Length + read > SecurityExtensions.MaxRequestBodyBytes)
+                if (buffer.Length + read > limit.Bytes)
                 {
                     await buffer.DisposeAsync();
-                    return (null, TooLarge(hint));
+                    return (null, limit.TooLarge());
                 }
                 buffer.Write(chunk, 0, read);
             }
@@ -85,7 +86,7 @@ public static class RequestBody
         {
             // Kestrel enforces the same limit on chunked bodies while we read.
             await buffer.DisposeAsync();
-            return (null, TooLarge(hint));
+            return (null, limit.TooLarge());
         }
         return (buffer, null);
     }
@@ -123,8 +124,4 @@ public static class RequestBody
 
     private static IResult Field(string field, string message) =>
         Problems.Invalid(new Dictionary<string, string[]> { [field] = [message] });
-
-    private static IResult TooLarge(string? hint) => TypedResults.Problem(
-        title: "Request body too large", detail: $"Request bodies are limited to {SecurityExtensions.MaxRequestBodyBytes / 1024} KiB{hint}.",
-        statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://cts.dev/problems/too-large");
 }

@@ -43,6 +43,7 @@ public static class SecurityExtensions
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.AtLeast(Roles.Admin)))
             // A route that forgets to say who may call it is closed to everyone but admins, not open.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireRole(Roles.AtLeast(Roles.Admin)).Build());
+        // Kestrel's own cap is the default; UseRequestSizeLimit raises it per request for a route with a limit of its own.
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.AddKeyRing();
         builder.Services.AddSingleton<SecretProtector>();
@@ -84,26 +85,31 @@ public static class SecurityExtensions
 
     /// <summary>
     /// Refuses a declared body over the limit before anything reads it, and caps undeclared (chunked) bodies so
-    /// reading past the limit fails with 413 too.
+    /// reading past the limit fails with 413 too. The limit is the route's own (<see cref="RequestBodyLimit"/>), else
+    /// <see cref="MaxRequestBodyBytes"/>; routing has already chosen the endpoint here.
     /// </summary>
     public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        var limit = RequestBodyLimit.Of(context);
+        if (context.Request.ContentLength > limit.Bytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             // The unread body cannot be drained; close the connection rather than poison the next request on it.
             context.Response.Headers.Connection = "close";
-            await Results.Problem(title: "Request body too large", detail: $"Request bodies are limited to {MaxRequestBodyBytes / 1024} KiB.",
-                statusCode: StatusCodes.Status413PayloadTooLarge, type: "https://cts.dev/problems/too-large").ExecuteAsync(context);
+            await limit.TooLarge().ExecuteAsync(context);
             return;
         }
-        var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
-        if (limit is { IsReadOnly: false })
+        var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+        if (feature is { IsReadOnly: false })
         {
-            limit.MaxRequestBodySize = MaxRequestBodyBytes;
+            feature.MaxRequestBodySize = limit.Bytes;
         }
         await next(context);
     });
+
+    /// <summary>Gives one route a body limit of its own instead of <see cref="MaxRequestBodyBytes"/> (the contract's 413 says it too).</summary>
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, long bytes, string subject, string? hint = null)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new RequestBodyLimit(bytes, subject, hint));
 
     public static TBuilder RequireViewer<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(Roles.Viewer);

@@ -14,39 +14,82 @@ public sealed class CandleStore(CtsTables tables)
 {
     public const string TableName = "candles";
 
-    /// <summary>Stores <paramref name="candles"/> (consecutive, validated), merging them hour by hour; returns how many hours were written.</summary>
+    /// <summary>Rows per entity-group transaction: the service's maximum (one partition, at most 100 operations, 4 MiB).</summary>
+    private const int BatchRows = 100;
+
+    /// <summary>Transactions in flight at once during an import.</summary>
+    private const int ParallelBatches = 4;
+
+    /// <summary>
+    /// Stores <paramref name="candles"/> (validated, ascending), merging them hour by hour into what is stored; returns how
+    /// many hours were written. The hours already stored in the span are read in one range query, then the merged hours
+    /// are written in transactions of 100 rows, a few at a time: a year is ~90 transactions. Each transaction is atomic;
+    /// should storage fail part-way, sending the same upload again completes it (a merge of the same candles).
+    /// </summary>
     public async Task<int> ImportAsync(string symbol, IReadOnlyList<Candle> candles, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(candles);
+        if (candles.Count == 0)
+        {
+            return 0;
+        }
         var table = await tables.GetAsync(TableName, cancellationToken);
-        var hours = 0;
-        foreach (var hour in candles.GroupBy(c => MinutePrices.MinuteOf(c.OpenTime) / 60))
+        var hours = candles.GroupBy(c => MinutePrices.MinuteOf(c.OpenTime) / 60).ToList();
+        var (first, last) = (hours.Min(h => h.Key), hours.Max(h => h.Key));
+        var stored = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {symbol} and RowKey ge {Key(first)} and RowKey le {Key(last)}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "Candles"], cancellationToken: cancellationToken))
+        {
+            stored[row.RowKey] = row.GetString("Candles");
+        }
+        var rows = hours.Select(hour =>
         {
             var key = Key(hour.Key);
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(symbol, key, cancellationToken: cancellationToken);
-            var merged = existing.HasValue ? Decode(existing.Value!.GetString("Candles")) : new SortedDictionary<long, Candle>();
+            var merged = stored.TryGetValue(key, out var json) ? Decode(json) : new SortedDictionary<long, Candle>();
             foreach (var candle in hour)
             {
                 merged[MinutePrices.MinuteOf(candle.OpenTime)] = candle;
             }
-            await table.UpsertEntityAsync(new TableEntity(symbol, key) { ["Candles"] = Encode(merged.Values) }, TableUpdateMode.Replace,
-                cancellationToken);
-            hours++;
-        }
-        return hours;
+            return new TableEntity(symbol, key) { ["Candles"] = Encode(merged.Values) };
+        });
+        await Parallel.ForEachAsync(rows.Chunk(BatchRows),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelBatches, CancellationToken = cancellationToken },
+            async (batch, cancel) => await table.SubmitTransactionAsync(
+                batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancel));
+        return hours.Count;
     }
 
     /// <summary>The stored candles of <paramref name="symbol"/> from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), ascending.</summary>
     public async Task<IReadOnlyList<Candle>> LoadAsync(string symbol, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
+        var candles = new List<Candle>();
+        await foreach (var candle in ReadAsync(symbol, from, to, cancellationToken))
+        {
+            candles.Add(candle);
+        }
+        return candles;
+    }
+
+    /// <summary>
+    /// As <see cref="LoadAsync"/>, one stored hour at a time, so a caller that only folds them (a chart's bars) never
+    /// holds a year of candles. Rows come in RowKey order, which is time order.
+    /// </summary>
+    public async IAsyncEnumerable<Candle> ReadAsync(string symbol, DateTimeOffset from, DateTimeOffset to,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         var table = await tables.GetAsync(TableName, cancellationToken);
         var (first, last) = (MinutePrices.MinuteOf(from) / 60, (MinutePrices.MinuteOf(to) + 59) / 60);
-        var candles = new List<Candle>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {symbol} and RowKey ge {Key(first)} and RowKey le {Key(last)}");
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            candles.AddRange(Decode(row.GetString("Candles")).Values.Where(c => c.OpenTime >= from && c.OpenTime < to));
+            foreach (var candle in Decode(row.GetString("Candles")).Values)
+            {
+                if (candle.OpenTime >= from && candle.OpenTime < to)
+                {
+                    yield return candle;
+                }
+            }
         }
-        return candles.OrderBy(c => c.OpenTime).ToList();
     }
 
     private static string Key(long hour) => (hour * 60).ToString("D12", CultureInfo.InvariantCulture);

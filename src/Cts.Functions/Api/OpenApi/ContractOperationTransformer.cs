@@ -47,7 +47,8 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             {
                 body.Required = IsRequiredBody(metadata);
             }
-            responses.TryAdd("413", Problem(document, $"The body is larger than {SecurityExtensions.MaxRequestBodyBytes / 1024} KiB."));
+            // The route's own limit where it has one (the candle import), else the default; a declared 413 gets the same words.
+            responses["413"] = Problem(document, $"The body is larger than {RequestBodyLimit.Of(metadata).Size}.");
             responses.TryAdd("415", Problem(document, "The body is not `application/json`."));
         }
         if (!responses.ContainsKey("503"))

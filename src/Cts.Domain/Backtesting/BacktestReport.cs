@@ -75,6 +75,7 @@ public sealed record BacktestReport
     public double? WinRate { get; init; }
     public double? ProfitFactor { get; init; }
     public decimal? Expectancy { get; init; }
+    public double? AvgProfitPct { get; init; }
     public decimal MaxDrawdown { get; init; }
     public double MaxDrawdownPct { get; init; }
     public DateTimeOffset? MaxDrawdownStart { get; init; }
@@ -108,6 +109,7 @@ public sealed record BacktestReport
             WinRate = stats.WinRate,
             ProfitFactor = stats.ProfitFactor,
             Expectancy = stats.Expectancy,
+            AvgProfitPct = stats.AvgProfitPct,
             MaxDrawdown = stats.MaxDrawdown,
             MaxDrawdownPct = stats.MaxDrawdownPct,
             MaxDrawdownStart = stats.MaxDrawdownStart,

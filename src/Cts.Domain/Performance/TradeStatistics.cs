@@ -22,7 +22,8 @@ public sealed record DailyProfit(DateOnly Date, decimal Profit, int Trades);
 /// <item><see cref="Wins"/>/<see cref="Draws"/>/<see cref="Losses"/>: trades with profit &gt; 0, = 0, &lt; 0;
 /// <see cref="WinRate"/>: wins ÷ trades (0–1).</item>
 /// <item><see cref="ProfitFactor"/>: gross profit ÷ |gross loss| (null without a losing trade).</item>
-/// <item><see cref="Expectancy"/>: the mean profit per trade, quote currency (= win rate × mean win − loss rate × mean loss).</item>
+/// <item><see cref="Expectancy"/>: the mean profit per trade, quote currency (= win rate × mean win − loss rate × mean loss);
+/// <see cref="AvgProfitPct"/>: the mean of the trades' profit % (each of its entry cost, as below).</item>
 /// <item><see cref="Cagr"/>: (final ÷ starting balance)^(365.25 days ÷ window) − 1, as a fraction (null when the final balance is not positive).</item>
 /// <item>Drawdown, on the realized equity (starting balance, then after each trade): <see cref="MaxDrawdown"/> is the largest
 /// fall from a running peak in quote currency, <see cref="MaxDrawdownPct"/> that fall in percent of its peak,
@@ -51,6 +52,7 @@ public sealed record TradeStatistics
     public double? WinRate { get; init; }
     public double? ProfitFactor { get; init; }
     public decimal? Expectancy { get; init; }
+    public double? AvgProfitPct { get; init; }
     public decimal MaxDrawdown { get; init; }
     public double MaxDrawdownPct { get; init; }
     public DateTimeOffset? MaxDrawdownStart { get; init; }
@@ -106,6 +108,7 @@ public sealed record TradeStatistics
             WinRate = trades.Count == 0 ? null : (double)wins / trades.Count,
             ProfitFactor = grossLoss == 0 ? null : (double)(grossProfit / grossLoss),
             Expectancy = trades.Count == 0 ? null : total / trades.Count,
+            AvgProfitPct = trades.Count == 0 ? null : trades.Average(ProfitPct),
             MaxDrawdown = drawdown.Amount,
             MaxDrawdownPct = drawdown.Pct,
             MaxDrawdownStart = drawdown.Amount > 0 ? drawdown.Start : null,

@@ -1,10 +1,12 @@
 using Cts.Domain.Connections;
+using Cts.Domain.Market;
 using Cts.Functions.Backtests;
+using Cts.Functions.Engines;
 using Cts.Functions.Security;
 
 namespace Cts.Functions.Api;
 
-/// <summary>Backtests (SPEC §4, §6): start one from a preset over a window, follow its progress, read its report, cancel and remove it.</summary>
+/// <summary>Backtests (SPEC §4, §6): start one from a preset over a window, follow its progress, read its report and its chart, cancel and remove it.</summary>
 public static class BacktestsApi
 {
     public static RouteGroupBuilder MapBacktestsApi(this IEndpointRouteBuilder app)
@@ -24,6 +26,15 @@ public static class BacktestsApi
         api.MapGet("/{id}", Get).RequireViewer()
             .WithName("getBacktest").WithSummary("One backtest: status, progress 0–1 and, once completed, the report with equity curve and trades")
             .Produces<BacktestView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/candles", GetCandles).RequireViewer()
+            .WithName("getBacktestCandles")
+            .WithSummary("One symbol's candles over the backtest's window from its data source, as at most maxBars bars, with the trades' entries and exits")
+            .WithDescription("Paper backtests get the seeded paper market's candles (the same code the backtest ran on), imported ones the "
+                + "imported candles. The bars' interval is the smallest of 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 12h, 1d, 3d, 1w that draws the "
+                + "window in at most `maxBars` bars (a year: 6h); bars start at `from`. Each marker's `time` is the bar it falls in.")
+            .Produces<BacktestChartView>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapDelete("/{id}", Delete).RequireOperator()
@@ -65,6 +76,34 @@ public static class BacktestsApi
             return Problems.InvalidId(id);
         }
         return await backtests.GetAsync(id, cancellationToken) is { } view ? TypedResults.Ok(view) : Problems.NotFound("Backtest", id);
+    }
+
+    public static async Task<IResult> GetCandles(BacktestChartService charts, HttpContext http, string id, string? symbol, int? maxBars)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!ConnectionId.IsValid(id))
+        {
+            errors["id"] = [$"'{id}' must match {ConnectionId.Pattern}"];
+        }
+        if (string.IsNullOrWhiteSpace(symbol))
+        {
+            errors["symbol"] = ["is required (one of the backtest's symbols)"];
+        }
+        if (maxBars is < 1 or > CandleBars.MaxBars)
+        {
+            errors["maxBars"] = [$"must be between 1 and {CandleBars.MaxBars}"];
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var (outcome, chart) = await charts.GetAsync(id, symbol!, maxBars ?? CandleBars.MaxBars, http.RequestAborted);
+        return outcome switch
+        {
+            ChartOutcome.Ok => TypedResults.Ok(chart),
+            ChartOutcome.UnknownSymbol => Problems.Invalid(new Dictionary<string, string[]> { ["symbol"] = [$"'{symbol}' is not one of the backtest's symbols"] }),
+            _ => Problems.NotFound("Backtest", id),
+        };
     }
 
     public static async Task<IResult> Delete(BacktestService backtests, string id, CancellationToken cancellationToken)

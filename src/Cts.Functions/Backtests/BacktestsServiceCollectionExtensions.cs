@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 // In the hosting namespace, which Program.cs already imports.
 namespace Cts.Functions.Hosting;
 
-/// <summary>Wiring of backtests: their stores (tables and the blob container), the command facade and the boot scan.</summary>
+/// <summary>Wiring of backtests: their stores (tables and the blob container), the command facade, the chart read and the boot scan.</summary>
 public static class BacktestsServiceCollectionExtensions
 {
     public static IServiceCollection AddCtsBacktests(this IServiceCollection services)
@@ -19,6 +19,7 @@ public static class BacktestsServiceCollectionExtensions
         });
         services.AddSingleton<CandleStore>();
         services.AddSingleton<BacktestService>();
+        services.AddSingleton<BacktestChartService>();
         // Backtests that were running before a crash or restart resume at boot from their checkpoints.
         services.AddHostedService<BacktestBootRecovery>();
         return services;

@@ -46,6 +46,9 @@ public sealed class TradeStatisticsTests
 
     [Fact] public void Expectancy_is_the_mean_profit_per_trade() => Assert.Equal(6.25m, Stats.Expectancy);
 
+    // Each trade's profit of its entry cost: +10 %, −5 %, 0 % (0 of 2 × 50), +20 %.
+    [Fact] public void Avg_profit_pct_is_the_mean_of_the_trades_profit_pct() => Assert.Equal((10.0 - 5.0 + 0.0 + 20.0) / 4, Stats.AvgProfitPct!.Value, 12);
+
     [Fact]
     public void Max_drawdown_is_the_largest_fall_from_a_realized_peak_with_its_start_and_end()
     {
@@ -129,6 +132,7 @@ public sealed class TradeStatisticsTests
         Assert.Null(none.WinRate);
         Assert.Null(none.ProfitFactor);
         Assert.Null(none.Expectancy);
+        Assert.Null(none.AvgProfitPct);
         Assert.Null(none.Sharpe);
         Assert.Null(none.BestTrade);
         Assert.Equal(0m, none.MaxDrawdown);

@@ -13,7 +13,7 @@ public sealed class BacktestsApiTests(AzuriteFixture azurite) : EngineHostTest(a
 {
     private static readonly string[] ReportFields =
     [
-        "trades", "totalProfit", "totalProfitPct", "cagr", "wins", "draws", "losses", "winRate", "profitFactor", "expectancy",
+        "trades", "totalProfit", "totalProfitPct", "avgProfitPct", "cagr", "wins", "draws", "losses", "winRate", "profitFactor", "expectancy",
         "maxDrawdown", "maxDrawdownPct", "maxDrawdownStart", "maxDrawdownEnd", "sharpe", "sortino", "calmar", "exposure",
         "bestTrade", "worstTrade", "avgDuration", "exitReasons", "buyAndHold", "equityCurve", "tradeList",
     ];
@@ -57,6 +57,60 @@ public sealed class BacktestsApiTests(AzuriteFixture azurite) : EngineHostTest(a
 
         var all = JsonNode.Parse(await Client.GetStringAsync("/api/backtests"))!;
         Assert.Contains(all["backtests"]!.AsArray(), b => b!["id"]!.GetValue<string>() == id);
+    }
+
+    [Fact]
+    public async Task The_chart_of_a_backtest_is_its_paper_markets_candles_as_bars_with_each_trade_entered_and_exited()
+    {
+        var window = TimeSpan.FromHours(6);
+        var id = await BacktestRig.StartAsync(Client, BacktestRig.Request(window));
+        var done = await BacktestRig.WaitForAsync(Client, id, "completed", TimeSpan.FromSeconds(90));
+        Assert.Equal("completed", done["status"]!.GetValue<string>());
+        var market = new PaperMarket(42);
+        var minutes = Enumerable.Range(0, 360).Select(m => market.CandleAt("BTCUSDT", BacktestRig.From.AddMinutes(m))).ToList();
+        var trades = done["results"]!["tradeList"]!.AsArray().Where(t => t!["symbol"]!.GetValue<string>() == "BTCUSDT").ToList();
+        Assert.NotEmpty(trades);
+
+        var chart = JsonNode.Parse(await Client.GetStringAsync($"/api/backtests/{id}/candles?symbol=BTCUSDT"))!;
+
+        Assert.Equal("1m", chart["interval"]!.GetValue<string>());
+        var candles = chart["candles"]!.AsArray();
+        Assert.Equal(360, candles.Count);
+        Assert.Equal(minutes.Select(c => (c.OpenTime, c.Open, c.High, c.Low, c.Close)), candles.Select(c =>
+            (c!["time"]!.GetValue<DateTimeOffset>(), c["open"]!.GetValue<decimal>(), c["high"]!.GetValue<decimal>(), c["low"]!.GetValue<decimal>(),
+                c["close"]!.GetValue<decimal>())));
+        var markers = chart["markers"]!.AsArray();
+        Assert.Equal(2 * trades.Count, markers.Count);
+        foreach (var trade in trades)
+        {
+            var positionId = trade!["positionId"]!.GetValue<string>();
+            var exit = markers.Single(m => m!["positionId"]!.GetValue<string>() == positionId && m["kind"]!.GetValue<string>() == "exit")!;
+            Assert.Equal(trade["exitPrice"]!.GetValue<decimal>(), exit["price"]!.GetValue<decimal>());
+            Assert.Equal(trade["exitReason"]!.GetValue<string>(), exit["exitReason"]!.GetValue<string>());
+            Assert.Contains(candles, c => c!["time"]!.GetValue<DateTimeOffset>() == exit["time"]!.GetValue<DateTimeOffset>());
+        }
+
+        // Fewer bars: at most 30, so 15-minute bars (72 of 5 minutes would be too many) folded from the same minutes.
+        var coarse = JsonNode.Parse(await Client.GetStringAsync($"/api/backtests/{id}/candles?symbol=BTCUSDT&maxBars=30"))!;
+        Assert.Equal(15, coarse["intervalMinutes"]!.GetValue<int>());
+        var bars = coarse["candles"]!.AsArray();
+        Assert.Equal(24, bars.Count);
+        var second = minutes.Skip(15).Take(15).ToList();
+        Assert.Equal(second[0].Open, bars[1]!["open"]!.GetValue<decimal>());
+        Assert.Equal(second.Max(c => c.High), bars[1]!["high"]!.GetValue<decimal>());
+        Assert.Equal(second.Min(c => c.Low), bars[1]!["low"]!.GetValue<decimal>());
+        Assert.Equal(second[^1].Close, bars[1]!["close"]!.GetValue<decimal>());
+        Assert.All(coarse["markers"]!.AsArray(), m => Assert.Contains(bars, b => b!["time"]!.GetValue<DateTimeOffset>() == m!["time"]!.GetValue<DateTimeOffset>()));
+
+        var missing = await Client.GetAsync($"/api/backtests/{id}/candles");
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.True((await missing.JsonAsync())!["errors"]!.AsObject().ContainsKey("symbol"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.GetAsync($"/api/backtests/{id}/candles?symbol=SOLUSDT")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.GetAsync($"/api/backtests/{id}/candles?symbol=BTCUSDT&maxBars=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.GetAsync($"/api/backtests/{id}/candles?symbol=BTCUSDT&maxBars=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/backtests/bt-unknown/candles?symbol=BTCUSDT")).StatusCode);
+        using var viewer = Host.CreateClient(Roles.Viewer);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/api/backtests/{id}/candles?symbol=ETHUSDT")).StatusCode);
     }
 
     [Fact]
@@ -132,6 +186,9 @@ public sealed class BacktestsApiTests(AzuriteFixture azurite) : EngineHostTest(a
         Assert.Equal(HttpStatusCode.BadRequest, (await Client.PostAsJsonAsync("/api/candles/SOLUSDT",
             new[] { new { openTime = "2025-01-01T00:00:00Z", open = 1, high = 1, low = 1, close = 1, volume = 1, extra = 2 } })).StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await Client.PostAsync("/api/candles/SOLUSDT", new StringContent("x", Encoding.UTF8, "text/plain"))).StatusCode);
+        var notArray = await Client.PostAsync("/api/candles/SOLUSDT", new StringContent("""{"openTime":1}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notArray.StatusCode);
+        Assert.Equal("must be a JSON array of candles", (await notArray.JsonAsync())!["errors"]!["body"]![0]!.GetValue<string>());
         using var operatorClient = Host.CreateClient(Roles.Operator);
         Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostAsync("/api/candles/SOLUSDT", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).StatusCode);
 
@@ -143,6 +200,10 @@ public sealed class BacktestsApiTests(AzuriteFixture azurite) : EngineHostTest(a
         var (trades, _) = await BacktestRig.RunInDomainAsync(window, ["SOLUSDT"], market);
         Assert.Equal(trades.Count, done["results"]!["trades"]!.GetValue<int>());
         Assert.Equal(trades.Sum(t => t.ToPosition().RealizedPnl!.Value), done["results"]!["totalProfit"]!.GetValue<decimal>());
+        // Its chart is the imported candles over the window.
+        var chart = JsonNode.Parse(await Client.GetStringAsync($"/api/backtests/{id}/candles?symbol=SOLUSDT"))!;
+        Assert.Equal(candles.Skip(60).Select(c => c.Close), chart["candles"]!.AsArray().Select(c => c!["close"]!.GetValue<decimal>()));
+        Assert.Equal(2 * trades.Count, chart["markers"]!.AsArray().Count);
 
         var uncovered = await BacktestRig.StartAsync(Client, BacktestRig.Request(TimeSpan.FromHours(5), ["SOLUSDT"], "imported"));
         var failed = await BacktestRig.WaitForAsync(Client, uncovered, "failed", TimeSpan.FromSeconds(30));

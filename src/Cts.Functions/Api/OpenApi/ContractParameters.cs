@@ -31,6 +31,14 @@ public static class ContractParameters
         ["to"] = DateTime,
         ["dryRun"] = () => new OpenApiSchema { Type = JsonSchemaType.Boolean, Default = false },
         ["continuationToken"] = () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 1024 },
+        ["maxBars"] = () => new OpenApiSchema
+        {
+            Type = JsonSchemaType.Integer,
+            Format = "int32",
+            Minimum = "1",
+            Maximum = Domain.Market.CandleBars.MaxBars.ToString(CultureInfo.InvariantCulture),
+            Default = Domain.Market.CandleBars.MaxBars,
+        },
     };
 
     private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
@@ -42,6 +50,7 @@ public static class ContractParameters
         ["from"] = "Only entries at or after this time.",
         ["to"] = "Only entries at or before this time.",
         ["dryRun"] = "Report what would change without writing anything.",
+        ["maxBars"] = "At most this many bars; the interval grows to fit.",
     };
 
     /// <summary>Gives each known path or query parameter its schema (and a description when it has none).</summary>

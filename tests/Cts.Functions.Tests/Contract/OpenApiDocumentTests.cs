@@ -235,6 +235,33 @@ public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : EngineHostTes
     }
 
     [Fact]
+    public async Task The_candle_import_declares_its_own_body_limit_and_the_backtest_chart_its_parameters_and_markers()
+    {
+        var document = await FetchAsync();
+        var import = document.Operation("POST", "/api/candles/{symbol}")!;
+        Assert.Equal("The body is larger than 64 MiB.", document.Resolve(import["responses"]!["413"]!)["description"]!.GetValue<string>());
+        Assert.Contains("64 MiB", import["description"]!.GetValue<string>());
+        Assert.NotNull(import["requestBody"]!["content"]!["text/csv"]);
+        var other = document.Operation("POST", "/api/backtests")!;
+        Assert.Equal("The body is larger than 64 KiB.", document.Resolve(other["responses"]!["413"]!)["description"]!.GetValue<string>());
+
+        var chart = document.Operation("GET", "/api/backtests/{id}/candles")!;
+        var parameters = chart["parameters"]!.AsArray();
+        var maxBars = parameters.First(p => p!["name"]?.GetValue<string>() == "maxBars")!;
+        Assert.Equal(Domain.Market.CandleBars.MaxBars, maxBars["schema"]!["maximum"]!.GetValue<int>());
+        Assert.Contains(parameters, p => p!["name"]?.GetValue<string>() == "symbol");
+        foreach (var code in new[] { "200", "400", "401", "404" })
+        {
+            Assert.True(chart["responses"]![code] is not null, $"the chart declares no {code}");
+        }
+        var view = document.Resolve(chart["responses"]!["200"]!["content"]!["application/json"]!["schema"]!);
+        foreach (var property in new[] { "interval", "intervalMinutes", "candles", "markers", "dataSource" })
+        {
+            Assert.True(view["properties"]?[property] is not null, $"the chart's body has no '{property}'");
+        }
+    }
+
+    [Fact]
     public async Task Error_responses_are_problem_documents_and_conditional_requests_declare_their_headers()
     {
         var document = await FetchAsync();

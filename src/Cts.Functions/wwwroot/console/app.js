@@ -12,6 +12,7 @@ const LIVE_SILENCE_MS = 35000;
 const NAV = [
   ["#/engines", "Engines"], ["#/connections", "Connections"], ["#/presets", "Presets"], ["#/settings", "Settings"],
   ["#/backups", "Backups"], ["#/audit", "Audit"], ["#/cluster", "Cluster"],
+  ["#/backtests", "Backtests"],
 ];
 
 route("/engines", () => import("./views/engines.js"));
@@ -27,6 +28,10 @@ route("/settings", () => import("./views/settings.js"));
 route("/backups", () => import("./views/backups.js"));
 route("/audit", () => import("./views/audit.js"));
 route("/cluster", () => import("./views/cluster.js"));
+route("/backtests", () => import("./views/backtests.js"));
+route("/backtests/new", () => import("./views/backtest-form.js"));
+route("/backtests/compare", () => import("./views/backtest-compare.js"));
+route("/backtests/:id", () => import("./views/backtest.js"));
 
 const main = document.getElementById("view");
 const nav = document.getElementById("nav");

@@ -11,7 +11,7 @@ export async function load() {
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 const seconds = (iso) => Math.floor(new Date(iso).getTime() / 1000);
 
-function base(lc, container, priceFormatter) {
+export function base(lc, container, priceFormatter) {
   return lc.createChart(container, {
     autoSize: true,
     // The library's own logo injects a <style> element, which the strict CSP refuses: the console credits TradingView

@@ -11,7 +11,7 @@ namespace Cts.Functions.Api.OpenApi;
 /// <list type="bullet">
 /// <item>the API-key security requirement, the least role in the description, and 401/403 problems (from the role policy);</item>
 /// <item>503 with <c>Retry-After</c> when storage is unreachable (every API operation);</item>
-/// <item>413 and 415 for operations with a request body; 400 for operations with parameters (binding errors);</item>
+/// <item>413 (with the route's own body limit, <see cref="RequestBodyLimit"/>) and 415 for operations with a request body; 400 for operations with parameters (binding errors);</item>
 /// <item>every error response as <c>application/problem+json</c> with the shared schemas;</item>
 /// <item><c>X-Correlation-Id</c> on every request and response, and the headers of <see cref="HeaderContract"/>.</item>
 /// </list>

@@ -16,8 +16,16 @@ public sealed record BacktestChartView(string Id, string Symbol, string DataSour
 /// read an hour at a time) — folded into bars (<see cref="CandleBars"/>: at most 2,000), and each trade's entry and exit
 /// pinned to its bar. A running backtest shows the trades closed so far. Read-only.
 /// </summary>
+/// <remarks>
+/// A year of paper candles takes a couple of seconds to compute, and a completed backtest's chart never changes: the
+/// last <see cref="CachedCharts"/> charts of completed backtests are kept in memory. The record is read on every request
+/// first, so a deleted backtest is a 404, never a cached chart.
+/// </remarks>
 public sealed class BacktestChartService(BacktestStore store, CandleStore candles)
 {
+    private const int CachedCharts = 32;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Id, string Symbol, int MaxBars), BacktestChartView> _completed = new();
+
     public async Task<(ChartOutcome Outcome, BacktestChartView? Chart)> GetAsync(string id, string symbol, int maxBars,
         CancellationToken cancellationToken = default)
     {
@@ -29,6 +37,10 @@ public sealed class BacktestChartService(BacktestStore store, CandleStore candle
         if (!spec.Symbols.Contains(symbol, StringComparer.Ordinal))
         {
             return (ChartOutcome.UnknownSymbol, null);
+        }
+        if (record.Status == BacktestStatus.Completed && _completed.TryGetValue((id, symbol, maxBars), out var cached))
+        {
+            return (ChartOutcome.Ok, cached);
         }
         var bars = new CandleBars(spec.From, spec.To, CandleBars.IntervalFor(spec.From, spec.To, maxBars));
         if (spec.DataSource == BacktestDataSources.Imported)
@@ -57,8 +69,17 @@ public sealed class BacktestChartService(BacktestStore store, CandleStore candle
                     p.ExitReason is { } reason ? ExitReasonNames.ToWire(reason) : null, p.RealizedPnl));
             }
         }
-        return (ChartOutcome.Ok, new BacktestChartView(id, symbol, spec.DataSource, spec.From, spec.To, CandleBars.Name(bars.IntervalMinutes),
+        var chart = new BacktestChartView(id, symbol, spec.DataSource, spec.From, spec.To, CandleBars.Name(bars.IntervalMinutes),
             bars.IntervalMinutes, bars.Bars.Select(CandleView.From).ToList(),
-            markers.OrderBy(m => m.At).ThenBy(m => m.Kind == "entry" ? 1 : 0).ToList()));
+            markers.OrderBy(m => m.At).ThenBy(m => m.Kind == "entry" ? 1 : 0).ToList());
+        if (record.Status == BacktestStatus.Completed)
+        {
+            if (_completed.Count >= CachedCharts)
+            {
+                _completed.Clear(); // crude, but bounded: charts are cheap to make again
+            }
+            _completed[(id, symbol, maxBars)] = chart;
+        }
+        return (ChartOutcome.Ok, chart);
     }
 }

@@ -2,11 +2,11 @@
 import { headers } from "./auth.js";
 
 /**
- * call("POST", "/api/engines/x/stop", { body, ifMatch, contentType }) → { ok, status, data, etag, problem }.
+ * call("POST", "/api/engines/x/stop", { body, ifMatch, contentType, headers }) → { ok, status, data, etag, problem }.
  * A network failure is { ok: false, status: 0, problem: { title, detail } }.
  */
-export async function call(method, path, { body, ifMatch, ifNoneMatch, contentType = "application/json", signal } = {}) {
-  const h = { Accept: "application/json, application/problem+json", ...headers(method) };
+export async function call(method, path, { body, ifMatch, ifNoneMatch, contentType = "application/json", signal, headers: extra } = {}) {
+  const h = { Accept: "application/json, application/problem+json", ...headers(method), ...extra };
   if (body !== undefined) { h["Content-Type"] = contentType; }
   if (ifMatch) { h["If-Match"] = ifMatch; }
   if (ifNoneMatch) { h["If-None-Match"] = ifNoneMatch; }

@@ -87,6 +87,8 @@ export function start() {
     } else if (type === "connection-created") {
       refreshConnection(event.connectionId);
       get(`/api/engines/${encodeURIComponent(event.connectionId)}`).then((r) => { if (r.ok) { upsertEngine(r.data); } });
+    } else if (type === "reset") {
+      loadAll(); // the stream could not replay everything missed: read status-all again
     } else if (type === "connection-deleted") {
       connections.delete(event.connectionId);
       engines.delete(event.connectionId);

@@ -1,9 +1,10 @@
 // Connections: list with the engine's state, test, enable, disable, delete (offering to close positions), edit.
+// Test (POST /api/connections/{id}/test) answers inline: ok with latency, clock skew and the symbols' rules, or the venue's refusal.
 import { h, replace, keepFocus } from "../dom.js";
 import { post, getAll, enc } from "../api.js";
 import * as store from "../store.js";
 import { can } from "../auth.js";
-import { badge, problemBox, notAvailable, table, td, facts } from "../ui.js";
+import { badge, problemBox, table, td, facts } from "../ui.js";
 import { runAction, actionError, roleFor } from "../actions.js";
 import * as fmt from "../format.js";
 
@@ -31,20 +32,8 @@ export function render(root) {
           ["enable", "disable", "delete"].filter((a) => allowed.includes(a) || (a === "delete" && s)).filter((a) => can(roleFor(a)))
             .map((a) => button(a, a[0].toUpperCase() + a.slice(1), () => runAction(c.id, a, { status: s }), a === "delete" ? "danger" : "secondary")),
           !can("operator") ? h("small", { class: "hint" }, "Read-only for the viewer role.") : null),
-          deleteHelp(c.id, s), results.get(c.id) ?? null));
+          actionError(c.id), results.get(c.id) ?? null));
     }), { className: "cards connections" })));
-  }
-
-  /** A delete refused because the engine runs: offer to stop it (closing positions) and delete, on servers without ?closePositions. */
-  function deleteHelp(id, s) {
-    const box = actionError(id);
-    if (!box) { return null; }
-    const active = s && ["Running", "Paused", "Initializing", "Error"].includes(s.state);
-    return h("div", {}, box, active && can("admin") ? h("button", { type: "button", class: "danger", dataset: { conn: id, connAction: "stop-delete" }, onclick: async () => {
-      if (await runAction(id, "stop", { options: { closePositions: true, reason: "connection deleted" } })) {
-        await runAction(id, "delete", { options: {} });
-      }
-    } }, "Stop (closing positions) and delete") : null);
   }
 
   async function test(id) {
@@ -58,7 +47,7 @@ export function render(root) {
         facts([["Latency", fmt.ms(p.latencyMs)], ["Clock skew", fmt.ms(p.clockSkewMs)], ["Can trade", p.canTrade == null ? "–" : p.canTrade ? "yes" : "no"],
           ...(p.symbols || []).map((s) => [s.symbol, `tick ${s.tickSize} · step ${s.stepSize} · min qty ${s.minQty} · min notional ${s.minNotional}`])])));
     } else {
-      replace(slot, r.routeMissing ? notAvailable("Testing a connection") : problemBox(r.problem, { onRetry: () => test(id) }));
+      replace(slot, problemBox(r.problem, { onRetry: () => test(id) }));
     }
     draw();
   }

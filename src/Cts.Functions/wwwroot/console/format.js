@@ -44,6 +44,9 @@ export function pct(value, { signed = true } = {}) {
   return (signed && n > 0 ? "+" : "") + nf(2, 2).format(n) + " %";
 }
 
+/** A count, grouped as the user's locale groups digits ("10,000"). */
+export function count(value) { return nf(0, 0).format(Number(value)); }
+
 /** A plain ratio (profit factor): up to 2 decimals. */
 export function ratio(value) {
   return value == null || !isFinite(Number(value)) ? "–" : nf(0, 2).format(Number(value));

@@ -171,6 +171,9 @@ try {
   step("the chart switches symbol");
 
   await page.waitForSelector("#trades .trades-open tbody tr", { timeout: 15000 });
+  // Paused from its header, the engine makes no entry of its own: the slot the Close frees stays for the force entry.
+  await page.click("#engine-notes button[data-action=pause]");
+  await page.waitForSelector("#view h1 .badge[data-state=Paused]", { timeout: 5000 });
   const current = await page.textContent("#trades .trades-open tbody tr td[data-label=Current]");
   if (!/\d/.test(current)) { fail(`no current price: ${current}`); }
   await shot(page, "engine-1400.png");
@@ -196,7 +199,9 @@ try {
   const listed = await api("GET", "/api/engines/desk-run/positions?status=open", operatorKey);
   if (!listed.body.positions.some((p) => p.id === opened && p.symbol === "BTCUSDT")) { fail(`the API does not list ${opened} as open`); }
   console.log(`force entry: ${entryResult}`);
-  step("force entry opens a position: the notice names it, it is in the open trades and the API's list");
+  await page.click("#engine-notes button[data-action=resume]");
+  await page.waitForSelector("#view h1 .badge[data-state=Running]", { timeout: 5000 });
+  step("force entry opens a position on the paused engine: the notice names it, it is in the open trades and the API's list");
 
   // Performance: the figures shown are those GET /api/engines/{id}/performance served (the document the page drew).
   await page.waitForFunction(() => {

@@ -27,7 +27,7 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         "the chart draws candles with entry markers and the strategy's RSI",
         "the chart switches symbol",
         "an open trade closes with its Close button; it shows as closed with reason manual",
-        "force entry opens a position: the notice names it, it is in the open trades and the API's list",
+        "force entry opens a position on the paused engine: the notice names it, it is in the open trades and the API's list",
         "performance shows total and daily PnL, win rate, profit factor, max drawdown and an equity curve, as the API serves them",
         "the inspector shows the node, the history with actor, reason and outcome, filterable",
         "the inspector of a running engine shows next ticks and its watchdog",

@@ -30,7 +30,7 @@ const browser = await chromium.launch({
 const problems = [];
 
 async function open(key, width = 1400) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true, locale: "en-US" });
   const page = await context.newPage();
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => { if (m.text().includes("Content Security Policy")) { problems.push(`csp: ${m.text()}`); } });
@@ -48,6 +48,15 @@ async function open(key, width = 1400) {
 const go = async (page, hash) => { await page.evaluate((h) => { location.hash = h; }, hash); };
 const shot = async (page, name) => { await page.screenshot({ path: join(outDir, name), fullPage: true }); };
 const row = (id) => `tr[data-engine="${id}"]`;
+/** A figure as the console shows it ("+1,234.56 USDT", "37.50 %") as a number; null for "–". */
+const figure = (text) => {
+  const t = text.replace(/[^0-9.,+-]/g, "").replace(/,/g, "");
+  return t === "" || t === "-" ? null : Number(t);
+};
+/** The shown figure is the served value, rounded as shown (2 decimals). */
+const sameFigure = (shown, served, what) => {
+  if (served == null ? shown !== null : shown === null || Math.abs(shown - served) > 0.005 + 1e-9) { fail(`${what}: the console shows ${shown}, the API serves ${served}`); }
+};
 const noScriptRan = async (page, where) => {
   const ran = await page.evaluate(() => window.__xss);
   if (ran !== undefined) { fail(`markup ran as script in ${where}: ${ran}`); }
@@ -145,6 +154,11 @@ try {
   await shot(page, "engines-1400.png");
 
   // --- Engine detail ----------------------------------------------------------------------------------------------
+  // Every performance document the page receives, to compare with what it shows.
+  const served = new Map(); // asOf → performance document, as the page received them
+  page.on("response", async (r) => {
+    if (r.url().endsWith("/api/engines/desk-run/performance") && r.ok()) { const d = await r.json().catch(() => null); if (d) { served.set(d.asOf, d); } }
+  });
   await go(page, "#/engines/desk-run");
   await page.waitForSelector("#candles[data-ready=true] canvas", { timeout: 15000 });
   await page.waitForFunction(() => Number(document.querySelector("#candles").dataset.markers) >= 1, null, { timeout: 15000 });
@@ -157,6 +171,9 @@ try {
   step("the chart switches symbol");
 
   await page.waitForSelector("#trades .trades-open tbody tr", { timeout: 15000 });
+  // Paused from its header, the engine makes no entry of its own: the slot the Close frees stays for the force entry.
+  await page.click("#engine-notes button[data-action=pause]");
+  await page.waitForSelector("#view h1 .badge[data-state=Paused]", { timeout: 5000 });
   const current = await page.textContent("#trades .trades-open tbody tr td[data-label=Current]");
   if (!/\d/.test(current)) { fail(`no current price: ${current}`); }
   await shot(page, "engine-1400.png");
@@ -166,16 +183,56 @@ try {
   await page.waitForSelector("#trades .trades-closed td[data-label='Exit reason']:has-text('manual')", { timeout: 10000 });
   step("an open trade closes with its Close button; it shows as closed with reason manual");
 
-  const entry = await page.textContent("#force-entry");
+  // Force entry: the form opens a position; the notice names it, the open trades and the API list it.
+  if (!(await page.textContent("#force-entry")).includes("Force entry")) { fail("no force-entry form"); }
+  const entryRequest = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/api/engines/desk-run/positions"));
+  await page.selectOption("#entry-symbol", "BTCUSDT");
   await page.click("#entry-form button[type=submit]");
-  await page.waitForSelector("#entry-result .notice, #entry-result .problem", { timeout: 10000 });
-  const entryResult = await page.textContent("#entry-result");
-  console.log(`force entry: ${entryResult.trim()}`);
-  if (!entry.includes("Force entry")) { fail("no force-entry form"); }
-  step("the force-entry form answers inline");
-  await page.waitForSelector("#performance .stats, #performance .not-available", { timeout: 10000 });
-  console.log(`performance: ${(await page.textContent("#performance")).slice(0, 80)}`);
-  step("performance is shown, or said to be not available");
+  const keySent = (await entryRequest).headers()["idempotency-key"];
+  if (!keySent || keySent.length < 16) { fail(`force entry sent no Idempotency-Key: ${keySent}`); }
+  await page.waitForSelector("#entry-result .notice.ok, #entry-result .problem", { timeout: 10000 });
+  const entryResult = (await page.textContent("#entry-result")).trim();
+  const opened = await page.getAttribute("#entry-result .notice.ok", "data-opened").catch(() => null);
+  if (!opened) { fail(`force entry did not open a position: ${entryResult}`); }
+  if (!entryResult.includes(opened) || !entryResult.includes("BTCUSDT")) { fail(`the notice does not name the position: ${entryResult}`); }
+  await page.waitForSelector(`#trades .trades-open tr[data-position="${opened}"]`, { timeout: 10000 });
+  const listed = await api("GET", "/api/engines/desk-run/positions?status=open", operatorKey);
+  if (!listed.body.positions.some((p) => p.id === opened && p.symbol === "BTCUSDT")) { fail(`the API does not list ${opened} as open`); }
+  console.log(`force entry: ${entryResult}`);
+  await page.click("#engine-notes button[data-action=resume]");
+  await page.waitForSelector("#view h1 .badge[data-state=Running]", { timeout: 5000 });
+  step("force entry opens a position on the paused engine: the notice names it, it is in the open trades and the API's list");
+
+  // Performance: the figures shown are those GET /api/engines/{id}/performance served (the document the page drew).
+  await page.waitForFunction(() => {
+    const perf = document.querySelector("#performance");
+    return perf?.dataset.asOf && document.querySelector("#equity[data-ready=true] canvas")
+      && document.querySelector("#perf-daily tr[data-day]") && Number(document.querySelector("#equity").dataset.points) >= 2;
+  }, null, { timeout: 20000 });
+  // Read the figures and the document they came from in one go (the view refreshes itself every 15 s).
+  const readPerformance = () => page.evaluate(() => {
+    const text = (k) => document.querySelector(`#perf-stats [data-stat="${k}"] .value`)?.textContent ?? "";
+    return { asOf: document.querySelector("#performance").dataset.asOf, total: text("total"), today: text("today"), winRate: text("win-rate"),
+      trades: text("trades"), profitFactor: text("profit-factor"), drawdown: text("drawdown"), days: document.querySelectorAll("#perf-daily tr[data-day]").length };
+  });
+  let shown = await readPerformance();
+  for (let i = 0; i < 50 && !served.has(shown.asOf); i++) { await page.waitForTimeout(200); shown = await readPerformance(); }
+  const doc = served.get(shown.asOf) ?? fail(`the performance shown (as of ${shown.asOf}) is none the page received`);
+  sameFigure(figure(shown.total), doc.totalProfit, "total profit");
+  sameFigure(figure(shown.winRate), doc.winRate == null ? null : doc.winRate * 100, "win rate");
+  if (!shown.trades.startsWith(`${doc.trades} (${doc.wins} W`)) { fail(`trades: shown ${shown.trades}, served ${doc.trades}`); }
+  sameFigure(figure(shown.drawdown.split("(")[0]), doc.maxDrawdown, "max drawdown");
+  if (doc.profitFactor != null) { sameFigure(figure(shown.profitFactor), doc.profitFactor, "profit factor"); } else if (!shown.profitFactor) { fail("no profit factor"); }
+  if (shown.days !== doc.daily.length) { fail(`daily: ${shown.days} days shown, ${doc.daily.length} served`); }
+  const today = doc.daily.find((d) => d.date === new Date().toISOString().slice(0, 10));
+  sameFigure(figure(shown.today.split("·")[0]), today ? today.profit : 0, "today's profit");
+  if (doc.trades < 1) { fail("the closed trade is not counted"); }
+  // And the API, asked now, agrees on what does not move with the price.
+  const fresh = (await api("GET", "/api/engines/desk-run/performance", viewerKey)).body;
+  if (fresh.trades !== doc.trades || fresh.winRate !== doc.winRate) { fail(`the API now says ${fresh.trades} trades, win rate ${fresh.winRate}; the page ${doc.trades}, ${doc.winRate}`); }
+  console.log(`performance: ${JSON.stringify(shown)}`);
+  step("performance shows total and daily PnL, win rate, profit factor, max drawdown and an equity curve, as the API serves them");
+  await shot(page, "engine-performance-1400.png");
 
   // --- Inspector and cluster ---------------------------------------------------------------------------------------
   await go(page, "#/engines/desk-enabled/inspect");
@@ -263,8 +320,16 @@ try {
   await admin.waitForSelector("tr[data-connection=desk-new]");
   await admin.click("tr[data-connection=desk-new] button[data-conn-action=test]");
   await admin.waitForSelector("tr[data-connection=desk-new] .test-result :is(.notice, .problem)", { timeout: 10000 });
-  console.log(`test: ${(await admin.textContent("tr[data-connection=desk-new] .test-result")).trim().slice(0, 80)}`);
-  step("Test answers inline (or says it is not available)");
+  const tested = (await admin.textContent("tr[data-connection=desk-new] .test-result")).trim();
+  if (!await admin.$("tr[data-connection=desk-new] .test-result .notice.ok") || !tested.includes("Connection OK") || !tested.includes("Latency")) { fail(`test: ${tested}`); }
+  // A venue that refuses the key answers 200 with ok: false and its reason (the API's shape, injected at the boundary).
+  await admin.route("**/api/connections/desk-new/test", (route) => route.fulfill({ status: 200, contentType: "application/json",
+    body: JSON.stringify({ ok: false, latencyMs: 41, clockSkewMs: null, canTrade: null, symbols: [], reason: "the exchange refused the API key (-2015)" }) }));
+  await admin.click("tr[data-connection=desk-new] button[data-conn-action=test]");
+  await admin.waitForSelector("tr[data-connection=desk-new] .test-result .problem:has-text('refused the API key')", { timeout: 10000 });
+  await admin.unroute("**/api/connections/desk-new/test");
+  console.log(`test: ${tested.slice(0, 80)}`);
+  step("Test on a paper connection answers ok inline; a refused key shows its reason inline");
   await admin.click("tr[data-connection=desk-new] button[data-conn-action=enable]");
   await admin.waitForSelector("tr[data-connection=desk-new] .badge[data-state=Enabled]", { timeout: 5000 });
   await admin.click("tr[data-connection=desk-new] button[data-conn-action=disable]");
@@ -274,21 +339,42 @@ try {
   await shot(admin, "connections-1400.png");
   await noScriptRan(admin, "connections");
 
-  // Delete a running engine's connection: offered to close positions; on a server that refuses, stop then delete.
+  // Delete a running engine's connection that holds open positions. Without closing them: the 409 is inline, naming them.
+  const openIds = async () => (await api("GET", "/api/positions?connectionId=desk-run&status=open", adminKey)).body.positions.map((p) => p.id).sort();
+  if ((await openIds()).length === 0) { fail("desk-run holds no open position to delete over"); }
+  if ((await api("GET", "/api/engines/desk-run", adminKey)).body.state !== "Running") { fail("desk-run is not running"); }
   await admin.click("tr[data-connection=desk-run] button[data-conn-action=delete]");
   await admin.waitForSelector("dialog.confirm[open] input[name=closePositions]");
+  const warning = await admin.textContent("dialog.confirm[open]");
+  if (!warning.includes("stopped first") || !warning.includes("open position")) { fail(`the delete dialog does not say what happens: ${warning}`); }
+  await admin.uncheck("dialog.confirm input[name=closePositions]");
   await admin.click("dialog.confirm button[value=ok]");
-  await admin.waitForFunction(() => !document.querySelector("tr[data-connection=desk-run]")
-    || document.querySelector("tr[data-connection=desk-run] button[data-conn-action=stop-delete]"), null, { timeout: 15000 });
-  if (await admin.$("tr[data-connection=desk-run] button[data-conn-action=stop-delete]")) {
-    await admin.click("tr[data-connection=desk-run] button[data-conn-action=stop-delete]");
-  }
+  await admin.waitForSelector("tr[data-connection=desk-run] .problem li[data-open-position]", { timeout: 15000 });
+  const refusal = await admin.textContent("tr[data-connection=desk-run] .problem");
+  const named = (await admin.$$eval("tr[data-connection=desk-run] .problem li[data-open-position]", (ls) => ls.map((l) => l.dataset.openPosition))).sort();
+  const heldOpen = await openIds();
+  if (!refusal.includes("409") || named.join() !== heldOpen.join()) { fail(`the refusal names ${named}, the API holds ${heldOpen}: ${refusal}`); }
+  if ((await api("GET", "/api/connections/desk-run", adminKey)).status !== 200) { fail("desk-run was deleted without closing its positions"); }
+  step("delete without closing positions: the 409 is inline, naming the open positions; nothing is deleted");
+
+  // Running again, holding positions: the dialog's choice closes them and deletes in one request (?closePositions=true).
+  if ((await api("POST", "/api/engines/desk-run/start", operatorKey)).status !== 200) { fail("desk-run did not start again"); }
+  await admin.waitForSelector("tr[data-connection=desk-run] .badge[data-state=Running]", { timeout: 15000 });
+  if ((await openIds()).length === 0) { fail("desk-run came back without its open positions"); }
+  await admin.click("tr[data-connection=desk-run] button[data-conn-action=delete]");
+  await admin.waitForSelector("dialog.confirm[open] input[name=closePositions]");
+  if (!await admin.isChecked("dialog.confirm input[name=closePositions]")) { fail("the dialog does not offer to close the positions it was refused over"); }
+  const deleteRequest = admin.waitForRequest((r) => r.method() === "DELETE" && r.url().includes("/api/connections/desk-run"));
+  await admin.click("dialog.confirm button[value=ok]");
+  if (!(await deleteRequest).url().endsWith("/api/connections/desk-run?closePositions=true")) { fail("the delete did not ask to close positions"); }
   await admin.waitForFunction(() => !document.querySelector("tr[data-connection=desk-run]"), null, { timeout: 20000 });
   const gone = await api("GET", "/api/connections/desk-run", adminKey);
   if (gone.status !== 404) { fail(`desk-run still there: ${gone.status}`); }
-  const stillOpen = await api("GET", "/api/positions?connectionId=desk-run&status=open", adminKey);
-  if (stillOpen.body.positions.length) { fail("positions left open after delete"); }
-  step("delete offers to close positions and removes a running engine's connection with none left open");
+  if ((await openIds()).length) { fail("positions left open after delete"); }
+  const closedByDelete = (await api("GET", "/api/positions?connectionId=desk-run&status=closed", adminKey)).body.positions
+    .filter((p) => heldOpen.includes(p.id) && p.exitReason === "connection-deleted");
+  if (closedByDelete.length === 0) { fail("no position was closed by the delete"); }
+  step("delete with the dialog's close-positions choice removes a running engine's connection in one go; no position left open");
 
   // Presets.
   await go(admin, "#/presets/eager");

@@ -27,8 +27,8 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         "the chart draws candles with entry markers and the strategy's RSI",
         "the chart switches symbol",
         "an open trade closes with its Close button; it shows as closed with reason manual",
-        "the force-entry form answers inline",
-        "performance is shown, or said to be not available",
+        "force entry opens a position on the paused engine: the notice names it, it is in the open trades and the API's list",
+        "performance shows total and daily PnL, win rate, profit factor, max drawdown and an equity curve, as the API serves them",
         "the inspector shows the node, the history with actor, reason and outcome, filterable",
         "the inspector of a running engine shows next ticks and its watchdog",
         "the cluster view lists the node with its engines by state and links the dashboard",
@@ -36,9 +36,10 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         "the server's validation errors show next to their fields",
         "a connection is created; its credentials are write-only (masked, never filled in)",
         "edits carry the ETag: saved as version 2, a stale save is 412 with a reload",
-        "Test answers inline (or says it is not available)",
+        "Test on a paper connection answers ok inline; a refused key shows its reason inline",
         "enable and disable from the connections view",
-        "delete offers to close positions and removes a running engine's connection with none left open",
+        "delete without closing positions: the 409 is inline, naming the open positions; nothing is deleted",
+        "delete with the dialog's close-positions choice removes a running engine's connection in one go; no position left open",
         "a preset is edited with its errors next to the fields; the markup in its name shows as text",
         "settings are edited with the nested field's error next to it",
         "export downloads; import previews with a dry run, then applies; restore previews",
@@ -107,6 +108,8 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         // What the console did is what the API now says.
         Assert.Equal("Stopped", (await host.Client.StatusAsync("desk-enabled")).State());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await host.Client.GetAsync("/api/connections/desk-run")).StatusCode);
+        var left = await host.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonNode>("/api/positions?connectionId=desk-run&status=open");
+        Assert.Empty(left!["positions"]!.AsArray());
         var settings = await host.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonNode>("/api/settings");
         Assert.Equal(4, settings!["startRetry"]!["maxAttempts"]!.GetValue<int>());
     }

@@ -1,5 +1,8 @@
 // Engine and connection actions as the console runs them: what the state and the role allow, confirmation for the
 // destructive ones, "close positions?" on stop and delete, and errors kept per engine to show inline with a Retry.
+// Deleting a connection: the API deletes only an Idle, Enabled or Stopped engine (SPEC §3), so an active one is stopped
+// first (its positions kept), then DELETE ?closePositions=true closes them and deletes in the same request; without
+// that choice the API refuses while positions are open, naming them, and the refusal is shown inline.
 import { h, append } from "./dom.js";
 import { call, enc } from "./api.js";
 import { can } from "./auth.js";
@@ -8,6 +11,7 @@ import * as store from "./store.js";
 
 export const LIFECYCLE = ["start", "pause", "resume", "stop", "restart"];
 const CONNECTION_ACTIONS = ["enable", "disable"];
+const ACTIVE = ["Initializing", "Running", "Paused", "Error"];
 const LABELS = { start: "Start", pause: "Pause", resume: "Resume", stop: "Stop", restart: "Restart", enable: "Enable", disable: "Disable", delete: "Delete" };
 export const actionErrors = new Map(); // connectionId → { action, options, problem }
 
@@ -33,7 +37,7 @@ export async function runAction(id, action, { status, skipConfirm = false, optio
   if (CONNECTION_ACTIONS.includes(action)) {
     result = await call("POST", `/api/connections/${enc(id)}/${action}`);
   } else if (action === "delete") {
-    result = await call("DELETE", `/api/connections/${enc(id)}${opts.closePositions ? "?closePositions=true" : ""}`);
+    result = await deleteConnection(id, !!opts.closePositions, store.engines.get(id) ?? status);
   } else {
     const body = {};
     if (action === "stop") { body.closePositions = !!opts.closePositions; }
@@ -50,6 +54,16 @@ export async function runAction(id, action, { status, skipConfirm = false, optio
   actionErrors.set(id, { action, options: opts, problem: result.problem });
   store.changed();
   return false;
+}
+
+/** Stops an active engine (positions kept for the delete to close or to refuse over), then deletes the connection. */
+async function deleteConnection(id, closePositions, status) {
+  if (status && ACTIVE.includes(status.state)) {
+    const stop = await call("POST", `/api/engines/${enc(id)}/stop`, { body: { closePositions: false, reason: "connection deleted" } });
+    if (!stop.ok) { return stop; }
+    if (stop.data?.status) { store.upsertEngine(stop.data.status); }
+  }
+  return call("DELETE", `/api/connections/${enc(id)}${closePositions ? "?closePositions=true" : ""}`);
 }
 
 async function confirmFor(id, action, status) {
@@ -74,12 +88,18 @@ async function confirmFor(id, action, status) {
     return confirmDialog({ title: `Disable ${id}?`, message: "The engine goes back to Idle and cannot start until enabled again.", confirmLabel: "Disable", danger: true });
   }
   if (action === "delete") {
+    const active = status && ACTIVE.includes(status.state);
+    const refusedOver = actionErrors.get(id)?.problem?.openPositions?.length ?? 0;
+    const holding = Math.max(open, refusedOver);
     return confirmDialog({
       title: `Delete connection ${id}?`, danger: true, confirmLabel: "Delete",
-      message: "The connection and its engine are removed. This cannot be undone (backups keep the configuration).",
-      fields: open > 0 || (status && ["Running", "Paused", "Initializing", "Error"].includes(status.state))
-        ? [h("label", { class: "check" }, h("input", { type: "checkbox", name: "closePositions", checked: true }), " Stop the engine and close its positions first")]
-        : [],
+      message: [
+        "The connection and its engine are removed. This cannot be undone (backups keep the configuration).",
+        active ? ` Its engine is ${status.state}: it is stopped first.` : "",
+        holding > 0 ? ` It holds ${holding} open position${holding === 1 ? "" : "s"}: unless they are closed, the server refuses the delete and they stay open.` : "",
+      ].join(""),
+      fields: [h("label", { class: "check" }, h("input", { type: "checkbox", name: "closePositions", checked: holding > 0 }),
+        " Close its open positions at market first (exit reason connection-deleted)")],
     });
   }
   return {};
@@ -109,12 +129,19 @@ export function actionBar(status, { includeDelete = false } = {}) {
 
 function roleName() { return can("admin") ? "admin" : can("operator") ? "operator" : "viewer"; }
 
-/** The last refused action of an engine, inline, with a Retry that repeats it as it was asked. */
+/**
+ * The last refused action of an engine, inline, with a Retry that repeats it as it was asked; a delete refused over open
+ * positions (the problem names them) offers to delete again, the dialog then set to close them.
+ */
 export function actionError(id) {
   const failed = actionErrors.get(id);
   if (!failed) { return null; }
+  const overPositions = failed.action === "delete" && failed.problem.openPositions?.length > 0;
   return problemBox({ ...failed.problem, title: `${LABELS[failed.action] ?? failed.action} failed: ${failed.problem.title ?? ""}` }, {
-    onRetry: () => runAction(id, failed.action, { options: failed.options, status: store.engines.get(id) }),
+    onRetry: overPositions
+      ? () => runAction(id, "delete", { status: store.engines.get(id) })
+      : () => runAction(id, failed.action, { options: failed.options, status: store.engines.get(id) }),
+    retryLabel: overPositions ? "Delete, closing them…" : "Retry",
     onDismiss: () => { actionErrors.delete(id); store.changed(); },
   });
 }

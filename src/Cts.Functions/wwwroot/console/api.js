@@ -2,11 +2,11 @@
 import { headers } from "./auth.js";
 
 /**
- * call("POST", "/api/engines/x/stop", { body, ifMatch, contentType }) → { ok, status, data, etag, problem }.
+ * call("POST", "/api/engines/x/stop", { body, ifMatch, contentType, headers }) → { ok, status, data, etag, problem }.
  * A network failure is { ok: false, status: 0, problem: { title, detail } }.
  */
-export async function call(method, path, { body, ifMatch, ifNoneMatch, contentType = "application/json", signal } = {}) {
-  const h = { Accept: "application/json, application/problem+json", ...headers(method) };
+export async function call(method, path, { body, ifMatch, ifNoneMatch, contentType = "application/json", signal, headers: extra } = {}) {
+  const h = { Accept: "application/json, application/problem+json", ...headers(method), ...extra };
   if (body !== undefined) { h["Content-Type"] = contentType; }
   if (ifMatch) { h["If-Match"] = ifMatch; }
   if (ifNoneMatch) { h["If-None-Match"] = ifNoneMatch; }
@@ -40,17 +40,24 @@ function routeMissing(status, data) {
 export const get = (path, options) => call("GET", path, options);
 export const post = (path, body, options) => call("POST", path, { ...options, body });
 
-/** Every item of a paged listing (`top` + `continuationToken`), page by page; onPage sees each page as it comes. */
-export async function getAll(path, itemsKey, { top = 1000, onPage } = {}) {
+/**
+ * Every item of a paged listing (`top` + `continuationToken`), page by page; onPage sees each page as it comes. With a
+ * `cache` (a Map kept by the caller) each page is asked If-None-Match its last ETag, and a 304 reuses the page held.
+ */
+export async function getAll(path, itemsKey, { top = 1000, onPage, cache } = {}) {
   const items = [];
   let token = null;
   do {
     const sep = path.includes("?") ? "&" : "?";
-    const r = await get(`${path}${sep}top=${top}${token ? "&continuationToken=" + encodeURIComponent(token) : ""}`);
+    const key = token ?? "";
+    const held = cache?.get(key);
+    const r = await get(`${path}${sep}top=${top}${token ? "&continuationToken=" + encodeURIComponent(token) : ""}`, { ifNoneMatch: held?.etag });
     if (!r.ok) { return { ok: false, problem: r.problem, status: r.status, items }; }
-    items.push(...r.data[itemsKey]);
-    onPage?.(r.data[itemsKey], items.length);
-    token = r.data.continuationToken;
+    const data = r.status === 304 && held ? held.data : r.data;
+    if (cache && r.status !== 304) { if (r.etag) { cache.set(key, { etag: r.etag, data }); } else { cache.delete(key); } }
+    items.push(...data[itemsKey]);
+    onPage?.(data[itemsKey], items.length, r.status === 304);
+    token = data.continuationToken;
   } while (token);
   return { ok: true, items };
 }

@@ -69,18 +69,21 @@ export async function candleChart(container, view) {
   return { update, remove: () => chart.remove() };
 }
 
-/** An equity curve (area) from [{ at, equity }]. */
+/** An equity curve (area) from [{ at, equity }]; update(points) redraws it with new points. */
 export async function equityChart(container, points, currency) {
   const lc = await load();
   if (!lc) { return null; }
   const chart = base(lc, container, (v) => fmt.money(v, currency));
   const series = chart.addSeries(lc.AreaSeries, { lineColor: css("--accent"), topColor: css("--accent"), bottomColor: "rgba(0,0,0,0)", lineWidth: 2 });
-  const data = [];
-  for (const p of points) {
-    const t = seconds(p.at);
-    if (data.length && data[data.length - 1].time >= t) { data[data.length - 1].value = p.equity; } else { data.push({ time: t, value: p.equity }); }
-  }
-  series.setData(data);
+  const update = (curve) => {
+    const data = [];
+    for (const p of curve) {
+      const t = seconds(p.at);
+      if (data.length && data[data.length - 1].time >= t) { data[data.length - 1].value = p.equity; } else { data.push({ time: t, value: p.equity }); }
+    }
+    series.setData(data);
+  };
+  update(points);
   chart.timeScale().fitContent();
-  return { remove: () => chart.remove() };
+  return { update, remove: () => chart.remove() };
 }

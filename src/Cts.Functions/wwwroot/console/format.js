@@ -44,6 +44,14 @@ export function pct(value, { signed = true } = {}) {
   return (signed && n > 0 ? "+" : "") + nf(2, 2).format(n) + " %";
 }
 
+/** A count, grouped as the user's locale groups digits ("10,000"). */
+export function count(value) { return nf(0, 0).format(Number(value)); }
+
+/** A plain ratio (profit factor): up to 2 decimals. */
+export function ratio(value) {
+  return value == null || !isFinite(Number(value)) ? "–" : nf(0, 2).format(Number(value));
+}
+
 export function qty(value) {
   if (value == null) { return "–"; }
   return nf(0, 8).format(Number(value));
@@ -71,6 +79,17 @@ export function date(value) {
   const d = new Date(value);
   return isNaN(d) ? String(value) : dateOnly.format(d);
 }
+
+const utcDay = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "2-digit", weekday: "short", timeZone: "UTC" });
+
+/** A calendar day the server counts in UTC ("2026-12-02"): shown as that day, never shifted into the user's zone. */
+export function day(value) {
+  const d = value ? new Date(`${value}T00:00:00Z`) : null;
+  return !d || isNaN(d) ? String(value ?? "–") : utcDay.format(d);
+}
+
+/** Today as the server's UTC days are named ("2026-12-02"). */
+export function utcToday(now = new Date()) { return now.toISOString().slice(0, 10); }
 
 export function chartTime(epochSeconds) { return shortTime.format(new Date(epochSeconds * 1000)); }
 

@@ -19,9 +19,13 @@ export function problemBox(problem, { onRetry, retryLabel = "Retry", onDismiss }
   if (problem.errors) {
     append(box, h("ul", { class: "errors" }, Object.entries(problem.errors).map(([k, v]) => h("li", {}, h("code", {}, k), ": ", [].concat(v).join("; ")))));
   }
+  if (problem.openPositions?.length) {
+    append(box, h("div", {}, "Open positions:"), h("ul", { class: "open-positions" }, problem.openPositions.map((p) =>
+      h("li", { dataset: { openPosition: p.id } }, `${p.symbol} ${fmt.qty(p.quantity)} at ${fmt.price(p.symbol, p.entryPrice)}, opened ${fmt.time(p.openedAt)} `, h("code", {}, p.id)))));
+  }
   if (problem.currentState) {
-    append(box, h("div", {}, "The engine is ", badge(problem.currentState), "; it allows: ",
-      (problem.allowedActions || []).join(", ") || "nothing"));
+    append(box, h("div", {}, "The engine is ", badge(problem.currentState),
+      Array.isArray(problem.allowedActions) ? `; it allows: ${problem.allowedActions.join(", ") || "nothing"}` : ""));
   }
   if (problem.retryAfter) { append(box, h("div", {}, `The server asks to retry after ${problem.retryAfter} s.`)); }
   const buttons = h("div", { class: "buttons" });

@@ -1,22 +1,66 @@
-// Connections: list with the engine's state, test, enable, disable, delete (offering to close positions), edit.
+// Connections: a searchable list in pages of 50 with the engine's state, test, enable, disable, delete (offering to close positions), edit.
+// Test (POST /api/connections/{id}/test) answers inline: ok with latency, clock skew and the symbols' rules, or the venue's refusal.
 import { h, replace, keepFocus } from "../dom.js";
 import { post, getAll, enc } from "../api.js";
 import * as store from "../store.js";
 import { can } from "../auth.js";
-import { badge, problemBox, notAvailable, table, td, facts } from "../ui.js";
+import { badge, problemBox, table, td, facts } from "../ui.js";
 import { runAction, actionError, roleFor } from "../actions.js";
 import * as fmt from "../format.js";
+import { navigate } from "../router.js";
 
-export function render(root) {
+// What the search matches, lowercased once per connection document (the store replaces a document when it changes).
+const haystacks = new WeakMap();
+function searchText(c) {
+  let text = haystacks.get(c);
+  if (text === undefined) {
+    text = [c.id, c.name, c.exchange, c.presetId ?? "default", ...(c.symbols ?? [])].filter(Boolean).join("\n").toLowerCase();
+    haystacks.set(c, text);
+  }
+  return text;
+}
+
+const PAGE = 50;
+
+export function render(root, params) {
+  const q = { text: params?.get("q") || "", page: Math.max(1, Number(params?.get("page")) || 1) };
   const body = h("div", { id: "connections" });
   const results = new Map(); // id → element with the last test result
+  const summary = h("p", { class: "summary", id: "connections-summary", "aria-live": "polite" });
+  const pager = h("nav", { class: "pager", "aria-label": "Pages" });
+  const setQuery = (change) => {
+    Object.assign(q, change);
+    const p = new URLSearchParams();
+    if (q.text) { p.set("q", q.text); }
+    if (q.page > 1) { p.set("page", q.page); }
+    navigate("#/connections" + (p.toString() ? "?" + p : ""), { replace: true, silent: true });
+    draw();
+  };
+  const search = h("input", { id: "connections-text", type: "search", name: "q", value: q.text, placeholder: "id, name, exchange, symbol, preset", autocomplete: "off",
+    oninput: (e) => setQuery({ text: e.target.value, page: 1 }) });
   replace(root, h("div", { class: "view-head" }, h("h1", {}, "Connections"),
-    can("admin") ? h("a", { href: "#/connections/new", class: "button", id: "new-connection" }, "New connection") : null), body);
+    can("admin") ? h("a", { href: "#/connections/new", class: "button", id: "new-connection" }, "New connection") : null),
+    h("form", { class: "toolbar", role: "search", onsubmit: (e) => e.preventDefault() }, h("label", { for: "connections-text" }, "Search"), search),
+    summary, body, pager);
 
+  // Pages of 50 in id order, filtered by text: at 10,000 connections only the page shown is built.
   function draw() {
-    const list = [...store.connections.values()].sort((a, b) => a.id.localeCompare(b.id));
-    if (!list.length) { replace(body, store.loadState().done ? h("p", { class: "empty" }, "No connections yet.") : h("p", {}, "Loading…")); return; }
-    keepFocus(body, () => replace(body, table(["Connection", "Exchange", "Symbols", "Preset", "Credentials", "Engine", "Version", "Actions"], list.map((c) => {
+    const text = q.text.trim().toLowerCase();
+    const all = [...store.connections.values()];
+    const list = (text ? all.filter((c) => searchText(c).includes(text)) : all).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const pages = Math.max(1, Math.ceil(list.length / PAGE));
+    if (q.page > pages) { q.page = pages; }
+    summary.textContent = `${fmt.count(all.length)} connections` + (text ? `, ${fmt.count(list.length)} match` : "");
+    keepFocus(pager, () => replace(pager, pages === 1 ? [] : [
+      h("button", { type: "button", class: "secondary", disabled: q.page <= 1, onclick: () => setQuery({ page: q.page - 1 }) }, "Previous"),
+      h("span", { "aria-current": "page" }, ` Page ${q.page} of ${pages} `),
+      h("button", { type: "button", class: "secondary", disabled: q.page >= pages, onclick: () => setQuery({ page: q.page + 1 }) }, "Next")]));
+    if (!list.length) {
+      replace(body, !store.loadState().done ? h("p", {}, "Loading…") : h("p", { class: "empty" }, all.length ? "No connection matches." : "No connections yet."));
+      return;
+    }
+    const shown = list.slice((q.page - 1) * PAGE, q.page * PAGE);
+    keepFocus(body, () => replace(body, table(["Connection", "Exchange", "Symbols", "Preset", "Credentials", "Engine", "Version", "Actions"], shown.map((c) => {
       const s = store.engines.get(c.id);
       const allowed = s?.allowedActions ?? [];
       const button = (action, label, onclick, cls = "secondary") => h("button", { type: "button", class: cls, dataset: { conn: c.id, connAction: action }, "aria-label": `${label} ${c.id}`, onclick }, label);
@@ -31,20 +75,8 @@ export function render(root) {
           ["enable", "disable", "delete"].filter((a) => allowed.includes(a) || (a === "delete" && s)).filter((a) => can(roleFor(a)))
             .map((a) => button(a, a[0].toUpperCase() + a.slice(1), () => runAction(c.id, a, { status: s }), a === "delete" ? "danger" : "secondary")),
           !can("operator") ? h("small", { class: "hint" }, "Read-only for the viewer role.") : null),
-          deleteHelp(c.id, s), results.get(c.id) ?? null));
+          actionError(c.id), results.get(c.id) ?? null));
     }), { className: "cards connections" })));
-  }
-
-  /** A delete refused because the engine runs: offer to stop it (closing positions) and delete, on servers without ?closePositions. */
-  function deleteHelp(id, s) {
-    const box = actionError(id);
-    if (!box) { return null; }
-    const active = s && ["Running", "Paused", "Initializing", "Error"].includes(s.state);
-    return h("div", {}, box, active && can("admin") ? h("button", { type: "button", class: "danger", dataset: { conn: id, connAction: "stop-delete" }, onclick: async () => {
-      if (await runAction(id, "stop", { options: { closePositions: true, reason: "connection deleted" } })) {
-        await runAction(id, "delete", { options: {} });
-      }
-    } }, "Stop (closing positions) and delete") : null);
   }
 
   async function test(id) {
@@ -58,7 +90,7 @@ export function render(root) {
         facts([["Latency", fmt.ms(p.latencyMs)], ["Clock skew", fmt.ms(p.clockSkewMs)], ["Can trade", p.canTrade == null ? "–" : p.canTrade ? "yes" : "no"],
           ...(p.symbols || []).map((s) => [s.symbol, `tick ${s.tickSize} · step ${s.stepSize} · min qty ${s.minQty} · min notional ${s.minNotional}`])])));
     } else {
-      replace(slot, r.routeMissing ? notAvailable("Testing a connection") : problemBox(r.problem, { onRetry: () => test(id) }));
+      replace(slot, problemBox(r.problem, { onRetry: () => test(id) }));
     }
     draw();
   }

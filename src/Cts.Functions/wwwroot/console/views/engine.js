@@ -12,6 +12,12 @@ import { candleChart, equityChart, attribution, load as loadCharts } from "../ch
 
 const CHART_REFRESH_MS = 15000;
 const TRADES_REFRESH_MS = 5000;
+const PERFORMANCE_REFRESH_MS = 15000;
+
+/** A fresh Idempotency-Key (random, 128 bits, hex): crypto.getRandomValues works on plain HTTP too, randomUUID does not. */
+function requestKey() {
+  return "console-" + [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export function render(root, _params, { id }) {
   const timers = [];
@@ -117,7 +123,7 @@ export function render(root, _params, { id }) {
         const ok = await confirmDialog({ title: `Close the ${p.symbol} position?`, message: `Sells ${fmt.qty(p.quantity)} ${p.symbol} at market.`, confirmLabel: "Close position", danger: true });
         if (!ok) { return; }
         const r = await post(`/api/positions/${enc(id)}/${enc(p.id)}/close`);
-        if (r.ok) { drawTrades(); } else { replace(err, problemBox(r.problem, { onDismiss: () => replace(err) })); }
+        if (r.ok) { tradesChanged(); } else { replace(err, problemBox(r.problem, { onDismiss: () => replace(err) })); }
       } }, "Close") : null, err));
   }
   function closedRow(p, currency) {
@@ -129,75 +135,104 @@ export function render(root, _params, { id }) {
       td("Duration", fmt.duration(new Date(p.closedAt) - new Date(p.openedAt))), td("Exit reason", p.exitReason ?? "–"));
   }
 
-  // Force entry: POST /api/engines/{id}/positions { symbol, quoteAmount? }.
+  // Force entry: POST /api/engines/{id}/positions { symbol, quoteAmount? } with an Idempotency-Key. An order that got no
+  // definite answer (the server did not answer, or 503) is retried with the same key: the same key is the same order,
+  // so a retry can never open a second position. A definite answer (opened, or refused) ends the key.
   function drawEntry() {
     const c = store.connections.get(id);
     if (!c || !can("operator")) { replace(entryBox); return; }
     const symbolSelect = h("select", { name: "symbol", id: "entry-symbol" }, c.symbols.map((s) => h("option", { value: s }, s)));
     const amount = h("input", { name: "quoteAmount", id: "entry-amount", type: "number", min: "0", step: "any", inputmode: "decimal", placeholder: "preset's size" });
     const result = h("div", { id: "entry-result", "aria-live": "polite" });
+    const submit = h("button", { type: "submit" }, "Open position at market");
     const form = h("form", { class: "edit", id: "entry-form" },
       field("Symbol", symbolSelect), field(`Amount (${fmt.quoteOf(c.symbols[0]) || "quote"})`, amount, "Empty: the preset's position size."),
-      h("div", { class: "buttons wide" }, h("button", { type: "submit" }, "Open position at market")), h("div", { class: "wide" }, result));
+      h("div", { class: "buttons wide" }, submit), h("div", { class: "wide" }, result));
+    let unanswered = null; // { key, sent } of the order last sent without a definite answer
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const body = { symbol: symbolSelect.value };
       if (amount.value !== "") { body.quoteAmount = Number(amount.value); }
-      const r = await post(`/api/engines/${enc(id)}/positions`, body);
+      const sent = JSON.stringify(body);
+      const key = unanswered?.sent === sent ? unanswered.key : requestKey();
+      unanswered = { key, sent };
+      submit.disabled = true;
+      replace(result, h("p", { class: "muted" }, "Sending the order…"));
+      const r = await post(`/api/engines/${enc(id)}/positions`, body, { headers: { "Idempotency-Key": key } });
+      submit.disabled = false;
       if (r.ok) {
+        unanswered = null;
         showFieldErrors(form, {});
-        replace(result, h("p", { class: "notice" }, `Opened ${fmt.qty(r.data?.quantity)} ${r.data?.symbol ?? body.symbol} at ${fmt.price(body.symbol, r.data?.entryPrice)}.`));
-        drawTrades();
-      } else if (r.routeMissing || (r.status === 404 && r.problem?.title === "Action not found")) {
-        replace(result, notAvailable("Force entry"));
-      } else {
-        const rest = showFieldErrors(form, r.problem.errors);
-        replace(result, problemBox({ ...r.problem, errors: rest.length ? Object.fromEntries(rest.map((x) => [x.split(":")[0], x.slice(x.indexOf(":") + 2)])) : undefined }));
+        const p = r.data;
+        replace(result, h("p", { class: "notice ok", dataset: { opened: p.id } },
+          `Opened ${p.symbol} position ${p.id}: ${fmt.qty(p.quantity)} at ${fmt.price(p.symbol, p.entryPrice)} ${fmt.quoteOf(p.symbol)}.`));
+        tradesChanged();
+        return;
       }
+      const definite = r.status !== 0 && r.status !== 503;
+      if (definite) { unanswered = null; }
+      const rest = showFieldErrors(form, r.problem.errors);
+      replace(result, problemBox({ ...r.problem, errors: rest.length ? Object.fromEntries(rest.map((x) => [x.split(":")[0], x.slice(x.indexOf(":") + 2)])) : undefined },
+        definite ? {} : { onRetry: () => form.requestSubmit(), retryLabel: "Retry the same order" }));
     });
-    replace(entryBox, h("h2", { id: "entry-h" }, "Force entry"), form);
+    replace(entryBox, h("h2", { id: "entry-h" }, "Force entry"),
+      h("p", { class: "hint" }, "Opens a position now, on a Running or Paused engine, within the preset's open-position limit and the balance; the preset's exits then manage it."),
+      form);
   }
 
-  // Performance: GET /api/engines/{id}/performance when the server has it.
+  // Performance: GET /api/engines/{id}/performance, again every 15 s and whenever a trade opens or closes here.
+  const perfHead = h("p", { class: "muted", id: "perf-asof" });
+  const perfStats = h("div", { class: "stats", id: "perf-stats" });
+  const equity = h("div", { class: "chart small", id: "equity", role: "img", "aria-label": "Equity curve: realized, then the unrealized PnL now" });
+  const perfDaily = h("div", { id: "perf-daily" });
+  const perfError = h("div");
+  let equityCurve = null;
+  let perfAsked = 0;
+  replace(perfBox, h("h2", { id: "perf-h" }, "Performance"), perfError, perfHead, perfStats, h("h3", {}, "Equity curve"), equity,
+    h("h3", {}, "Daily profit (UTC days)"), perfDaily);
   async function drawPerformance() {
+    const asked = ++perfAsked;
     const r = await get(`/api/engines/${enc(id)}/performance`);
-    const title = h("h2", { id: "perf-h" }, "Performance");
-    if (!r.ok) {
-      const gone = r.status === 404 && r.problem?.title === "Connection not found";
-      // On a server without the route a viewer-level read answers 405, 404, or 403 (unknown routes are admin-only).
-      replace(perfBox, title, r.routeMissing || r.status === 403 || (r.status === 404 && !gone) ? notAvailable("Performance") : problemBox(r.problem, { onRetry: drawPerformance }));
-      return;
-    }
+    if (!alive || asked !== perfAsked) { return; } // a newer read is on its way
+    if (!r.ok) { replace(perfError, problemBox(r.problem, { onRetry: drawPerformance })); return; }
+    replace(perfError);
     const p = r.data;
+    perfBox.dataset.asOf = p.asOf;
     const currency = currencyOf(store.connections.get(id));
-    const stat = (label, value, cls) => h("div", { class: "stat" }, h("div", { class: "label" }, label), h("div", { class: "value " + (cls || "") }, value));
+    const stat = (key, label, value, cls) => h("div", { class: "stat", dataset: { stat: key } }, h("div", { class: "label" }, label), h("div", { class: "value " + (cls || "") }, value));
     const sign = (v) => (v > 0 ? "pos" : v < 0 ? "neg" : "");
-    const equity = h("div", { class: "chart small", id: "equity", role: "img", "aria-label": "Equity curve" });
-    replace(perfBox, title, h("p", { class: "muted" }, "as of ", fmt.time(p.asOf)),
-      h("div", { class: "stats" },
-        stat("Total profit", fmt.money(p.totalProfit, currency, { signed: true }), sign(p.totalProfit)),
-        stat("Total profit %", fmt.pct(p.totalProfitPct), sign(p.totalProfitPct)),
-        stat("Realized", fmt.money(p.realizedPnl, currency, { signed: true }), sign(p.realizedPnl)),
-        stat("Unrealized", fmt.money(p.unrealizedPnl, currency, { signed: true }), sign(p.unrealizedPnl)),
-        stat("Trades", `${p.trades} (${p.wins} W · ${p.draws} D · ${p.losses} L)`),
-        stat("Win rate", fmt.pct(p.winRate * (p.winRate <= 1 ? 100 : 1), { signed: false })),
-        stat("Profit factor", p.profitFactor == null ? "–" : new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 }).format(p.profitFactor)),
-        stat("Expectancy", fmt.money(p.expectancy, currency, { signed: true }), sign(p.expectancy)),
-        stat("Max drawdown", `${fmt.money(p.maxDrawdown, currency)} (${fmt.pct(p.maxDrawdownPct, { signed: false })})`),
-        stat("Best / worst trade", `${fmt.money(p.bestTrade?.profit, currency, { signed: true })} / ${fmt.money(p.worstTrade?.profit, currency, { signed: true })}`),
-        stat("Average duration", fmt.duration((p.avgDurationSeconds ?? 0) * 1000))),
-      h("h3", {}, "Equity curve"), equity,
-      h("h3", {}, "Daily"),
-      (p.daily ?? []).length ? table(["Date", "Profit", "Trades"], p.daily.map((d) => h("tr", {}, td("Date", fmt.date(d.date)),
-        td("Profit", signed(d.profit, fmt.money(d.profit, currency, { signed: true }))), td("Trades", String(d.trades)))), { className: "cards" })
-        : h("p", { class: "empty" }, "No closed trades yet."));
-    if ((p.equityCurve ?? []).length > 1) {
-      const c = await equityChart(equity, p.equityCurve, currency);
-      if (c && alive) { charts.add(c); } else { c?.remove(); }
-    } else {
-      replace(equity, h("p", { class: "empty" }, "Not enough trades for a curve yet."));
-    }
+    const today = (p.daily ?? []).find((d) => d.date === fmt.utcToday()) ?? { profit: 0, trades: 0 };
+    replace(perfHead, "as of ", fmt.time(p.asOf), ` · ${p.trades} closed trade${p.trades === 1 ? "" : "s"} still in the trading table`);
+    replace(perfStats,
+      stat("total", "Total profit", fmt.money(p.totalProfit, currency, { signed: true }), sign(p.totalProfit)),
+      stat("total-pct", "Total profit %", fmt.pct(p.totalProfitPct), sign(p.totalProfitPct)),
+      stat("today", "Today (UTC)", `${fmt.money(today.profit, currency, { signed: true })} · ${today.trades} trade${today.trades === 1 ? "" : "s"}`, sign(today.profit)),
+      stat("realized", "Realized", fmt.money(p.realizedPnl, currency, { signed: true }), sign(p.realizedPnl)),
+      stat("unrealized", "Unrealized", fmt.money(p.unrealizedPnl, currency, { signed: true }), sign(p.unrealizedPnl)),
+      stat("trades", "Trades", `${p.trades} (${p.wins} W · ${p.draws} D · ${p.losses} L)`),
+      stat("win-rate", "Win rate", p.winRate == null ? "–" : fmt.pct(p.winRate * 100, { signed: false })),
+      stat("profit-factor", "Profit factor", p.profitFactor == null ? (p.trades && !p.losses ? "no losing trade" : "–") : fmt.ratio(p.profitFactor)),
+      stat("expectancy", "Expectancy", fmt.money(p.expectancy, currency, { signed: true }), sign(p.expectancy)),
+      stat("drawdown", "Max drawdown", `${fmt.money(p.maxDrawdown, currency)} (${fmt.pct(p.maxDrawdownPct, { signed: false })})`),
+      stat("best-worst", "Best / worst trade", `${fmt.money(p.bestTrade?.profit, currency, { signed: true })} / ${fmt.money(p.worstTrade?.profit, currency, { signed: true })}`),
+      stat("duration", "Average duration", p.avgDurationSeconds == null ? "–" : fmt.duration(p.avgDurationSeconds * 1000)));
+    replace(perfDaily, (p.daily ?? []).length
+      ? table(["Day", "Profit", "Trades"], [...p.daily].reverse().map((d) => h("tr", { dataset: { day: d.date } }, td("Day", fmt.day(d.date)),
+        td("Profit", signed(d.profit, fmt.money(d.profit, currency, { signed: true }))), td("Trades", String(d.trades)))), { className: "cards daily" })
+      : h("p", { class: "empty" }, "No closed trades yet."));
+    const points = p.equityCurve ?? [];
+    equity.dataset.points = String(points.length);
+    if (equityCurve) { equityCurve.update(points); return; }
+    const made = await equityChart(equity, points, currency);
+    if (!made) { replace(equity, notAvailable("The chart library")); return; }
+    if (!alive || equityCurve) { made.remove(); return; }
+    equityCurve = made;
+    charts.add(made);
+    equity.dataset.ready = "true";
   }
+
+  /** A trade opened or closed here: the lists and the figures follow at once. */
+  function tradesChanged() { drawTrades(); drawPerformance(); }
 
   drawHead();
   const offStore = store.onChange(drawHead);
@@ -211,6 +246,7 @@ export function render(root, _params, { id }) {
     drawPerformance();
     timers.push(setInterval(() => { const holder = document.getElementById("candles"); if (holder && chart) { refreshChart(holder, document.getElementById("chart-legend"), holder.nextSibling ?? h("div")); } }, CHART_REFRESH_MS));
     timers.push(setInterval(drawTrades, TRADES_REFRESH_MS));
+    timers.push(setInterval(drawPerformance, PERFORMANCE_REFRESH_MS));
   };
   begin();
   const offBegin = store.onChange(begin);

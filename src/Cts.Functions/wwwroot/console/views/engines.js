@@ -94,8 +94,7 @@ export function render(root, params) {
 
   function matches(s, c, text) {
     if (q.state && s.state !== q.state) { return false; }
-    if (!text) { return true; }
-    return [s.connectionId, c?.name, c?.exchange, c?.presetId ?? "default", ...(c?.symbols ?? [])].some((v) => v && String(v).toLowerCase().includes(text));
+    return !text || haystack(s, c).includes(text);
   }
 
   function draw() {
@@ -108,13 +107,15 @@ export function render(root, params) {
       const c = store.connections.get(s.connectionId);
       if (matches(s, c, text)) { rows.push([key(s, c), s, c]); }
     }
-    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1].connectionId.localeCompare(b[1].connectionId)) * (q.desc ? -1 : 1));
+    // Ties by id, compared as strings (ids are lowercase ASCII): localeCompare would cost more than the rest of the sort at 10,000.
+    const byId = (a, b) => (a.connectionId < b.connectionId ? -1 : a.connectionId > b.connectionId ? 1 : 0);
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : byId(a[1], b[1])) * (q.desc ? -1 : 1));
     const pages = Math.max(1, Math.ceil(rows.length / q.size));
     if (q.page > pages) { q.page = pages; }
     const shown = rows.slice((q.page - 1) * q.size, q.page * q.size);
     const load = store.loadState();
-    summary.textContent = `${store.engines.size} engines` + (rows.length !== store.engines.size ? `, ${rows.length} match` : "")
-      + (load.done ? "" : ` — loading (${load.engines} so far)`);
+    summary.textContent = `${fmt.count(store.engines.size)} engines` + (rows.length !== store.engines.size ? `, ${fmt.count(rows.length)} match` : "")
+      + (load.done ? "" : ` — loading (${fmt.count(load.engines)} so far)`);
 
     replace(notice,
       load.problem && !store.engines.size ? problemBox(load.problem, { onRetry: () => store.loadAll() }) : null,
@@ -132,6 +133,19 @@ export function render(root, params) {
   const off = store.onChange(draw);
   const tick = setInterval(draw, 5000); // uptimes and retry countdowns move without events
   return () => { off(); clearInterval(tick); };
+}
+
+// What the text filter searches, lowercased once per connection document (the store replaces a document when it
+// changes): typing into the filter scans 10,000 strings instead of building and lowercasing 60,000.
+const haystacks = new WeakMap();
+function haystack(s, c) {
+  if (!c) { return s.connectionId; }
+  let text = haystacks.get(c);
+  if (text === undefined) {
+    text = [s.connectionId, c.name, c.exchange, c.presetId ?? "default", ...(c.symbols ?? [])].filter(Boolean).join("\n").toLowerCase();
+    haystacks.set(c, text);
+  }
+  return text;
 }
 
 /** One engine's row. */

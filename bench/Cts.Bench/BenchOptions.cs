@@ -33,6 +33,9 @@ public sealed record BenchOptions
     /// <summary>Whether the N-engine measurement runs at all (it does unless only other scenarios were asked for).</summary>
     public bool MeasureEngines { get; init; } = true;
 
+    /// <summary>Whether the backtest speed (issue #15) is measured too, as a section of the same report (<c>--all</c>).</summary>
+    public bool Backtest { get; init; }
+
     /// <summary>The steady-state window for cycle lag, CPU and storage writes. At least the health flush period (30 s) in a full run.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -136,6 +139,7 @@ public sealed record BenchOptions
             Peer = peer,
             PeerEngines = peerEngines ?? options.PeerEngines,
             MeasureEngines = !onlyScenarios,
+            Backtest = all,
             Command = string.Join(' ', args),
         };
         if (options.Engines < options.IdleStarts + WarmUpStarts || options.Window <= TimeSpan.Zero || options.Runs < 1)

@@ -44,6 +44,11 @@ if (options.Peer is not null)
     var atScale = runs.Select(r => r.ValueOf(EngineScenario.TotalCycles)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Min();
     PeerComparison.Report(report, options, rows, double.IsNaN(atScale) ? null : atScale);
 }
+if (options.Backtest)
+{
+    Step("=== backtest speed (in process) ===");
+    await Cts.Bench.Backtest.BacktestBench.AddToAsync(report, options.Quick);
+}
 if (runs.Any(r => r.StoppedEarly))
 {
     Environment.ExitCode = 1;

@@ -137,9 +137,20 @@ public sealed partial class EngineStatusBoard : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (_loaded)
+                if (!_loaded)
+                {
+                    continue;
+                }
+                try
                 {
                     await ReconcileAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever failed, the board keeps serving what the events keep current and tries again next
+                    // time: a failed background service would stop the whole host (seen at 10,000 engines, when the
+                    // listing timed out in the recovery rush and the host exited with code 0).
+                    LogReconcileFailed(e);
                 }
             }
         }

@@ -5,11 +5,9 @@
 // Usage: node backtests.mjs <baseUrl> <outDir> <viewerKey> <operatorKey> <adminKey>
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { withBrowser, step } from "./browser.mjs";
+import { withBrowser, step, openConsole } from "./browser.mjs";
 
 const [baseUrl, outDir, viewerKey, operatorKey, adminKey] = process.argv.slice(2);
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
-  + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const MARKUP = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 const WINDOW = { from: "2025-02-03T00:00", to: "2025-02-03T06:00" };
 mkdirSync(outDir, { recursive: true });
@@ -27,20 +25,7 @@ await withBrowser(8 * 60 * 1000, async (browser) => {
   const pages = [];
 
   async function open(key, width = 1400) {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
-    });
-    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-    page.on("console", (m) => { if (m.text().includes("Content Security Policy")) { problems.push(`csp: ${m.text()}`); } });
-    // Without a session the console goes to the sign-in form, which sets the cookie and comes back.
-    const first = await page.goto(baseUrl);
-    if (first.headers()["content-security-policy"] !== CSP) { fail(`the page's CSP is ${first.headers()["content-security-policy"]}, not the contract's`); }
-    if (new URL(page.url()).pathname !== "/signin") { fail(`opening the console without a session went to ${page.url()}, not /signin`); }
-    await page.fill("#apiKey", key);
-    await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("#signin button[type=submit]")]);
+    const { context, page } = await openConsole(browser, baseUrl, key, problems, { width });
     await page.waitForSelector("#nav a[href='#/backtests']", { timeout: 15000 });
     pages.push(page);
     return { context, page };

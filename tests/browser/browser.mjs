@@ -59,3 +59,30 @@ export async function signIn(page, baseUrl, path, apiKey) {
 export async function violations(page) {
   return page.evaluate(() => window.__violations);
 }
+
+/** The strict CSP of the sign-in contract, which the host sends on every page. */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+  + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/**
+ * A new context and page on the console, signed in as a browser is: opening `/` without a session goes to the sign-in
+ * form, which sets the cookie and comes back. Checks the host's CSP on the first response; page errors, CSP messages
+ * and violations go to `problems`.
+ */
+export async function openConsole(browser, baseUrl, key, problems, { width = 1400, contextOptions = {} } = {}) {
+  const fail = (message) => { throw new Error(message); };
+  const context = await browser.newContext({ viewport: { width, height: 900 }, ...contextOptions });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => { if (m.text().includes("Content Security Policy")) { problems.push(`csp: ${m.text()}`); } });
+  const first = await page.goto(baseUrl);
+  if (first.headers()["content-security-policy"] !== CONSOLE_CSP) { fail(`the page's CSP is ${first.headers()["content-security-policy"]}, not the contract's`); }
+  if (new URL(page.url()).pathname !== "/signin") { fail(`opening the console without a session went to ${page.url()}, not /signin`); }
+  await page.fill("#apiKey", key);
+  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("#signin button[type=submit]")]);
+  return { context, page };
+}

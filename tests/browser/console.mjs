@@ -3,12 +3,11 @@
 // Prints "step: …" lines the xunit test checks; saves screenshots at 1400 px and 390 px.
 // Usage: node console.mjs <baseUrl> <outDir> <viewerKey> <operatorKey> <adminKey>
 import { chromium } from "playwright-core";
+import { openConsole } from "./browser.mjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 const [baseUrl, outDir, viewerKey, operatorKey, adminKey] = process.argv.slice(2);
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; "
-  + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const MARKUP = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
 mkdirSync(outDir, { recursive: true });
 const step = (name) => console.log(`step: ${name}`);
@@ -30,17 +29,7 @@ const browser = await chromium.launch({
 const problems = [];
 
 async function open(key, width = 1400) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true, locale: "en-US" });
-  const page = await context.newPage();
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => { if (m.text().includes("Content Security Policy")) { problems.push(`csp: ${m.text()}`); } });
-  // Signed in as a browser is: the console's URL without a session goes to the sign-in form, which sets the cookie.
-  const first = await page.goto(baseUrl);
-  // The host itself sends the strict CSP of the sign-in contract on every page.
-  if (first.headers()["content-security-policy"] !== CSP) { fail(`the page's CSP is ${first.headers()["content-security-policy"]}, not the contract's`); }
-  if (new URL(page.url()).pathname !== "/signin") { fail(`opening the console without a session went to ${page.url()}, not /signin`); }
-  await page.fill("#apiKey", key);
-  await Promise.all([page.waitForURL((u) => u.pathname === "/"), page.click("#signin button[type=submit]")]);
+  const { context, page } = await openConsole(browser, baseUrl, key, problems, { width, contextOptions: { acceptDownloads: true, locale: "en-US" } });
   await page.waitForSelector("#nav a", { timeout: 15000 });
   return { context, page };
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using Cts.Functions.Tests.Infrastructure;
 
@@ -73,29 +72,11 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         {
             Directory.Delete(screenshots, recursive: true);
         }
-        var run = new ProcessStartInfo("node", [Path.Combine(root, "tests", "browser", "console.mjs"),
-            host.Client.BaseAddress!.ToString(), screenshots, TestKeys.Viewer, TestKeys.Operator, TestKeys.Admin])
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var browser = Process.Start(run)!;
-        var output = browser.StandardOutput.ReadToEndAsync();
-        var errors = browser.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
-        try
-        {
-            await browser.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            browser.Kill(entireProcessTree: true); // never leave node and Chromium running
-            throw;
-        }
+        var run = await BrowserScript.RunAsync("console.mjs", TimeSpan.FromMinutes(6),
+            host.Client.BaseAddress!.ToString(), screenshots, TestKeys.Viewer, TestKeys.Operator, TestKeys.Admin);
 
-        var log = await output + await errors;
-        Assert.True(browser.ExitCode == 0, $"browser run failed:\n{log}\n{host.OutputTail()}");
+        var log = run.Log;
+        Assert.True(run.ExitCode == 0, $"browser run failed:\n{log}\n{host.OutputTail()}");
         foreach (var step in Steps)
         {
             Assert.Contains($"step: {step}", log, StringComparison.Ordinal);

@@ -10,9 +10,6 @@ public static class StorageFaults
         RequestFailedException { Status: 0 or 408 or >= 500 } => true,
         AggregateException aggregate => aggregate.InnerExceptions.All(IsUnavailable),
         HttpRequestException or TimeoutException or IOException => true,
-        // The storage client's own network timeout is a cancellation with a TimeoutException inside (Azure.Core): an
-        // outage. Any other cancellation is the caller's, and not one.
-        OperationCanceledException { InnerException: TimeoutException } => true,
         OperationCanceledException => false,
         _ => e.InnerException is { } inner && IsUnavailable(inner),
     };

@@ -8,8 +8,6 @@ public sealed class StorageFaultsTests
 {
     public static TheoryData<string, Exception, bool> Cases => new()
     {
-        // Azure.Core's network timeout: a cancellation carrying a TimeoutException.
-        { "client network timeout", new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout", new TimeoutException()), true },
         { "the caller cancelled", new OperationCanceledException(), false },
         { "the caller cancelled (task)", new TaskCanceledException(), false },
         { "503", new RequestFailedException(503, "Service Unavailable"), true },

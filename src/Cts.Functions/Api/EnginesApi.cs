@@ -73,14 +73,14 @@ public static class EnginesApi
         {
             return Problems.Invalid(errors);
         }
-        var (documents, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
+        var (statuses, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
         var context = services.Http;
         context.Response.Headers.ETag = etag;
         if (ConditionalRequest.NotModified(context, etag))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return new EngineListResult(documents, services.Time.GetUtcNow(), next);
+        return new EngineListResult(statuses, services.Json.Value.SerializerOptions, services.Time.GetUtcNow(), next);
     }
 
     public static async Task<Results<Ok<EngineStatus>, NotFound<ProblemDetails>, ProblemHttpResult, ValidationProblem>> GetEngine(
@@ -140,7 +140,8 @@ public static class EnginesApi
 }
 
 /// <summary>What every engines handler needs, bundled so signatures stay short.</summary>
-public sealed record EngineServices(HttpContext Http, EngineService Engines, TimeProvider Time);
+public sealed record EngineServices(HttpContext Http, EngineService Engines, TimeProvider Time,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> Json);
 
 /// <summary>Optional body of an engine action.</summary>
 public sealed record EngineActionRequest(string? Reason, bool? ClosePositions)

@@ -30,12 +30,11 @@ public sealed class EngineStatusBoardReconcileTests(AzuriteFixture azurite)
         var options = CtsTables.ClientOptions(prefix);
         options.AddPolicy(fault, HttpPipelinePosition.PerRetry);
         var store = new ConnectionStore(new CtsTables(new TableServiceClient(azurite.ConnectionString, options), prefix));
-        var board = new EngineStatusBoard(new EngineEventBus(time), store, Mock.Of<IGrainFactory>(), time,
-            Microsoft.Extensions.Options.Options.Create(new Microsoft.AspNetCore.Http.Json.JsonOptions()), NullLogger<EngineStatusBoard>.Instance);
+        var board = new EngineStatusBoard(new EngineEventBus(time), store, Mock.Of<IGrainFactory>(), time, NullLogger<EngineStatusBoard>.Instance);
         await board.StartAsync(CancellationToken.None);
         try
         {
-            Assert.Empty((await board.PageAsync(null, 10, null)).Documents); // loaded: an empty table
+            Assert.Empty((await board.PageAsync(null, 10, null)).Statuses); // loaded: an empty table
             // A connection written by another node, which this board has not been told of: only a reconcile finds it.
             var elsewhere = new ConnectionStore(azurite.NewTables(prefix));
             var now = time.GetUtcNow();

@@ -15,11 +15,13 @@ public interface IExchangeFactory
 
 /// <summary>
 /// Venues by name (data, not scattered <c>if</c>s), each wrapped in the connection's resilience pipeline: every call
-/// that leaves the process has a timeout, transient retries and a circuit breaker.
+/// that leaves the process has a timeout, transient retries and a circuit breaker. The plain paper venue's market data
+/// never leaves the process and is only metered (<see cref="MeteredExchange"/>); its ledger calls keep the pipeline.
 /// </summary>
 public sealed class ExchangeFactory : IExchangeFactory
 {
     private readonly IReadOnlyDictionary<string, Func<Connection, IExchange>> _venues;
+    private readonly bool _paperInProcess;
     private readonly ExchangeResiliencePipelines _resilience;
 
     public ExchangeFactory(PaperMarket paperMarket, TimeProvider time, PaperFillModel paperFills, PaperLedgers paperLedgers,
@@ -27,6 +29,7 @@ public sealed class ExchangeFactory : IExchangeFactory
     {
         _resilience = resilience;
         var latency = configuration.GetValue<int?>("Paper:LatencyMs") is int ms and > 0 ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        _paperInProcess = latency is null;
         _venues = new Dictionary<string, Func<Connection, IExchange>>(StringComparer.Ordinal)
         {
             // The paper venue, with a simulated round trip when Paper:LatencyMs is set.
@@ -43,9 +46,15 @@ public sealed class ExchangeFactory : IExchangeFactory
     /// <summary>The names of the venues this build can trade on.</summary>
     public IReadOnlyCollection<string> Venues => _venues.Keys.ToList();
 
-    public IExchange Create(Connection connection, EngineSettings settings) =>
-        new ResilientExchange(Venue(connection), _resilience.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id,
+    public IExchange Create(Connection connection, EngineSettings settings)
+    {
+        var venue = Venue(connection);
+        var resilient = new ResilientExchange(venue, _resilience.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id,
             Observability.CtsMetrics.RecordExchangeCall);
+        return _paperInProcess && connection.Exchange == PaperExchange.VenueName
+            ? new MeteredExchange(venue, resilient, Observability.CtsMetrics.RecordExchangeCall)
+            : resilient;
+    }
 
     private IExchange Venue(Connection connection) => _venues.TryGetValue(connection.Exchange, out var create)
         ? create(connection)

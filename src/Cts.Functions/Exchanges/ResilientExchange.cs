@@ -43,6 +43,15 @@ public static class ExchangeCallOutcome
 
     /// <summary>Anything else: a bug in an adapter, passed through unchanged.</summary>
     public const string Error = "error";
+
+    /// <summary>The outcome of a call that failed with <paramref name="failure"/> (nothing retried, converted or timed out: an in-process venue's).</summary>
+    public static string Of(Exception failure, CancellationToken callerToken) => failure switch
+    {
+        OperationCanceledException when callerToken.IsCancellationRequested => Canceled,
+        ExchangeException { Kind: ExchangeFaultKind.Transient } => TransientFailure,
+        ExchangeException => Rejected,
+        _ => Error,
+    };
 }
 
 /// <summary>

@@ -174,7 +174,7 @@ public sealed class ContractRecorder
     }
 
     /// <summary>Passes writes through and keeps a copy of the first bytes.</summary>
-    private sealed class TeeStream(Stream inner, int limit) : Stream
+    internal sealed class TeeStream(Stream inner, int limit) : Stream
     {
         private readonly MemoryStream _copy = new();
 
@@ -196,14 +196,19 @@ public sealed class ContractRecorder
 
         public override void Write(byte[] buffer, int offset, int count)
         {
-            Keep(buffer.AsSpan(offset, count));
             inner.Write(buffer, offset, count);
+            Keep(buffer.AsSpan(offset, count));
         }
 
+        /// <summary>
+        /// Kept once the inner write went through: a write that fails (the client went away mid-response) leaves its bytes
+        /// in the response pipe, and the recorder's closing flush sends them again; keeping them before the write
+        /// recorded a body twice, back to back (seen once in CI as a 409 problem "with extra data").
+        /// </summary>
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            Keep(buffer.Span);
             await inner.WriteAsync(buffer, cancellationToken);
+            Keep(buffer.Span);
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -57,8 +57,9 @@ api.MapCandlesApi();
 api.MapPerformanceApi();
 api.MapCtsConsoleReads();
 api.MapTradeEngineAliases();
+var exit = HostExitCode.Watch(app.Services);
 app.Run();
-return 0;
+return exit.Code;
 
 /// <summary>Visible to the test host (WebApplicationFactory).</summary>
 public partial class Program;

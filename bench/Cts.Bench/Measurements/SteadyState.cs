@@ -21,8 +21,15 @@ public static class SteadyState
         long PeakRssBytes,
         double Writes,
         IReadOnlyDictionary<string, double> WritesByTable,
-        RuntimeCounters? Runtime)
+        RuntimeCounters? Runtime,
+        IReadOnlyDictionary<string, Percentiles> Duration,
+        Percentiles StateWriteDuration)
     {
+        /// <summary>What explains the lag, for the log: cycle durations, state-write durations and writes by table.</summary>
+        public string Diagnostics() =>
+            $"cycle duration {string.Join(", ", Duration.Select(d => $"{d.Key} {d.Value}"))}; state writes {StateWriteDuration}; "
+            + $"writes by table {string.Join(", ", WritesByTable.Select(w => $"{w.Key} {w.Value:0}"))}";
+
         /// <summary>The worst p99 of the three processors' cycle lag (NaN when one has no samples or overflowed).</summary>
         public double WorstLagP99 => Lag.Values.Any(l => l.Count == 0 || l.Overflow) ? double.NaN : Lag.Values.Max(l => l.P99);
 
@@ -55,6 +62,9 @@ public static class SteadyState
             .Where(t => t.Value > 0)
             .ToDictionary();
         var runtime = RuntimeCounters.Exported(after) ? RuntimeCounters.Between(before, after, elapsed) : null;
-        return new Result(elapsed, lag, cycles, cpu / elapsed, peakRss, byTable.Values.Sum(), byTable, runtime);
+        var duration = Processors.ToDictionary(p => p,
+            p => Prometheus.Between(before, after, "cts_cycle_duration_milliseconds", ("processor", p), ("outcome", "success")));
+        var stateWrites = Prometheus.Between(before, after, "cts_storage_write_duration_milliseconds");
+        return new Result(elapsed, lag, cycles, cpu / elapsed, peakRss, byTable.Values.Sum(), byTable, runtime, duration, stateWrites);
     }
 }

@@ -57,6 +57,7 @@ public sealed class ChildProcess : IDisposable
         {
             throw new InvalidOperationException($"could not start {fileName}");
         }
+        child.KeepAllIn(Environment.GetEnvironmentVariable(LogDirectoryVariable), Path.GetFileNameWithoutExtension(fileName));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -83,6 +84,11 @@ public sealed class ChildProcess : IDisposable
     {
         Kill();
         _process.Dispose();
+        lock (_output)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     /// <summary>A port that was free on 127.0.0.1 a moment ago.</summary>
@@ -122,11 +128,30 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>When set, every line of every child is also written to <c>{directory}/{name}-{pid}.log</c>, for looking into a run afterwards.</summary>
+    public const string LogDirectoryVariable = "CTS_BENCH_LOG_DIR";
+
+    private StreamWriter? _log;
+
+    private void KeepAllIn(string? directory, string name)
+    {
+        if (string.IsNullOrEmpty(directory))
+        {
+            return;
+        }
+        Directory.CreateDirectory(directory);
+        _log = new StreamWriter(Path.Combine(directory, $"{name}-{Pid}.log"), append: true) { AutoFlush = true };
+    }
+
     private void Keep(string? line)
     {
         if (line is null)
         {
             return;
+        }
+        lock (_output)
+        {
+            _log?.WriteLine(line);
         }
         _output.Enqueue(line);
         Line?.Invoke(line);

@@ -32,6 +32,7 @@ public static class Growth
                 points.Add(new Point(engines, steady.CpuCores, steady.PeakRssBytes / 1024.0 / 1024.0, steady.WorstLagP99,
                     steady.Runtime?.AllocatedMegabytesPerSecond ?? double.NaN, steady.TotalCyclesPerSecond));
                 Console.WriteLine($"  N = {engines}: {points[^1]}");
+                Console.WriteLine($"  N = {engines}: {steady.Diagnostics()}; GC {steady.Runtime?.GcPauseShare:P1}, {steady.Runtime?.Collections:0} collections");
             }
             catch (Exception e)
             {

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Cts.Domain.Audit;
 
@@ -27,7 +28,17 @@ public sealed class AuditLog(CtsTables tables)
             ["CorrelationId"] = entry.CorrelationId,
             ["OutcomeDetail"] = entry.OutcomeDetail,
         };
-        await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "EntityAlreadyExists")
+        {
+            // The row key is this call's own (a new GUID), so the row exists only because an earlier attempt of this
+            // very insert landed and its answer was lost: the storage client sent it again after a timeout. The entry
+            // is written. (Thrown, it failed the recovery of every engine whose audit insert was retried, each
+            // activation again, when a 10,000-engine recovery made Azurite slow enough for the client to time out.)
+        }
     }
 
     /// <summary>Entries, newest first, for one connection or all, within an optional time window.</summary>

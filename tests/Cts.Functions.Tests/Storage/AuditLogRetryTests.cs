@@ -1,0 +1,65 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Cts.Domain.Audit;
+using Cts.Functions.Storage;
+using Cts.Functions.Tests.Infrastructure;
+
+namespace Cts.Functions.Tests.Storage;
+
+/// <summary>
+/// An audit append whose insert landed but whose answer was lost is sent again by the storage client's own retry and
+/// meets "entity already exists": that is the entry already written, so the append succeeds and the entry is there
+/// once. (A 10,000-engine recovery failed every activation this happened to.) Storage is Azurite; the lost answer is
+/// injected at the table client's boundary.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AuditLogRetryTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task An_append_the_client_sent_again_after_a_lost_answer_succeeds_and_is_stored_once()
+    {
+        var prefix = azurite.NewPrefix();
+        var loseAnswer = new LoseFirstInsertAnswer();
+        var options = CtsTables.ClientOptions(prefix);
+        options.AddPolicy(loseAnswer, HttpPipelinePosition.PerRetry);
+        var audit = new AuditLog(new CtsTables(new TableServiceClient(azurite.ConnectionString, options), prefix));
+        var entry = new AuditEntry(DateTimeOffset.UtcNow, "system", "recover", "conn-a", "Running", "Running", "recovered after restart",
+            AuditOutcomes.Changed, null, null);
+
+        await audit.AppendAsync(entry);
+
+        Assert.Equal(1, loseAnswer.Lost);
+        Assert.True(loseAnswer.Inserts >= 2, $"the client sent the insert {loseAnswer.Inserts} time(s); the retry is what this test is about");
+        var stored = await new AuditLog(azurite.NewTables(prefix)).QueryAsync("conn-a", null, null, 10);
+        Assert.Equal("recover", Assert.Single(stored).Action);
+    }
+
+    /// <summary>Lets the first entity insert reach storage, then loses its answer as a dropped connection does.</summary>
+    private sealed class LoseFirstInsertAnswer : HttpPipelinePolicy
+    {
+        private int _lost;
+        private int _inserts;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public int Inserts => Volatile.Read(ref _inserts);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            var insert = message.Request.Method == RequestMethod.Post && !message.Request.Uri.Path.EndsWith("/Tables", StringComparison.Ordinal);
+            if (insert)
+            {
+                Interlocked.Increment(ref _inserts);
+                if (Interlocked.CompareExchange(ref _lost, 1, 0) == 0)
+                {
+                    throw new IOException("the connection was reset before the answer arrived");
+                }
+            }
+        }
+    }
+}

@@ -74,15 +74,5 @@ public sealed class MeteredExchange(IExchange venue, IExchange resilient, Action
         }
     }
 
-    private void Report(string operation, string outcome)
-    {
-        try
-        {
-            onOutcome(operation, outcome);
-        }
-        catch (Exception)
-        {
-            // Metrics must never change the outcome of an exchange call.
-        }
-    }
+    private void Report(string operation, string outcome) => ExchangeCallOutcome.Report(onOutcome, operation, outcome);
 }

@@ -44,7 +44,10 @@ public static class ExchangeCallOutcome
     /// <summary>Anything else: a bug in an adapter, passed through unchanged.</summary>
     public const string Error = "error";
 
-    /// <summary>The outcome of a call that failed with <paramref name="failure"/> (nothing retried, converted or timed out: an in-process venue's).</summary>
+    /// <summary>
+    /// The outcome of a call that failed with <paramref name="failure"/>, passed through as it is: a venue fault by its
+    /// kind, the caller's own cancellation, or anything else.
+    /// </summary>
     public static string Of(Exception failure, CancellationToken callerToken) => failure switch
     {
         OperationCanceledException when callerToken.IsCancellationRequested => Canceled,
@@ -52,6 +55,23 @@ public static class ExchangeCallOutcome
         ExchangeException => Rejected,
         _ => Error,
     };
+
+    /// <summary>Tells <paramref name="onOutcome"/> how a call ended; metrics never change the outcome of an exchange call.</summary>
+    public static void Report(Action<string, string>? onOutcome, string operation, string outcome)
+    {
+        if (onOutcome is null)
+        {
+            return;
+        }
+        try
+        {
+            onOutcome(operation, outcome);
+        }
+        catch (Exception)
+        {
+            // An exception from the metrics is ignored.
+        }
+    }
 }
 
 /// <summary>
@@ -152,25 +172,16 @@ public sealed class ResilientExchange(IExchange inner, ResiliencePipeline pipeli
             throw new ExchangeException(ExchangeFaultKind.Transient,
                 Text($"circuit open for connection '{ConnectionId}' on {Name}: {operation} not sent{retry}"), e);
         }
-        catch (ExchangeException e)
-        {
-            Report(operation, e.Kind == ExchangeFaultKind.Transient ? ExchangeCallOutcome.TransientFailure : ExchangeCallOutcome.Rejected);
-            throw;
-        }
         catch (HttpRequestException e)
         {
             Report(operation, ExchangeCallOutcome.TransientFailure);
             throw new ExchangeException(ExchangeFaultKind.Transient,
                 Text($"{Name} {operation} failed: {e.Message} ({Attempts(attempts)}, connection '{ConnectionId}')"), e);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
-            Report(operation, ExchangeCallOutcome.Canceled);
-            throw;
-        }
-        catch (Exception)
-        {
-            Report(operation, ExchangeCallOutcome.Error);
+            // Passed through unchanged: a venue fault by its kind, the caller's cancellation, or an adapter's bug.
+            Report(operation, ExchangeCallOutcome.Of(e, cancellationToken));
             throw;
         }
         finally
@@ -179,21 +190,7 @@ public sealed class ResilientExchange(IExchange inner, ResiliencePipeline pipeli
         }
     }
 
-    private void Report(string operation, string outcome)
-    {
-        if (onOutcome is null)
-        {
-            return;
-        }
-        try
-        {
-            onOutcome(operation, outcome);
-        }
-        catch (Exception)
-        {
-            // Metrics must never change the outcome of an exchange call.
-        }
-    }
+    private void Report(string operation, string outcome) => ExchangeCallOutcome.Report(onOutcome, operation, outcome);
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

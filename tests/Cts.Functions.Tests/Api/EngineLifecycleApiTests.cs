@@ -4,6 +4,7 @@ using Cts.Functions.Tests.Infrastructure;
 namespace Cts.Functions.Tests.Api;
 
 /// <summary>The engine lifecycle driven through the HTTP pipeline, with the real silo and storage.</summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class EngineLifecycleApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     [Fact]

@@ -5,6 +5,7 @@ using Cts.Functions.Tests.Infrastructure;
 namespace Cts.Functions.Tests.Api;
 
 /// <summary>Bad input gets a 400/404 problem document and writes nothing.</summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class ValidationApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     public static TheoryData<string, string, string> BadConnections => new()

@@ -15,7 +15,7 @@ namespace Cts.Functions.Tests.Backtesting;
 /// <c>POST /api/candles/{symbol}</c> takes long histories in one request (up to 64 MiB; every other route stays at
 /// 64 KiB), on the real server: the built host as its own process behind Kestrel, on Azurite.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class CandleUploadTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private static readonly DateTimeOffset From = BacktestRig.From;

@@ -10,6 +10,7 @@ namespace Cts.Functions.Tests.Backups;
 /// Snapshots after config changes, export, import (dry run and real), restore, and the 409 for active engines. A change's
 /// snapshot follows its response (<see cref="Cts.Functions.Backups.SnapshotPump"/>), so tests wait for the backup.
 /// </summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class ConfigBackupApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     private const string PlainKey = "PLAINKEYabcdefghijklmnop1234";

@@ -12,6 +12,7 @@ namespace Cts.Functions.Tests.Config;
 /// write that changes nothing is <c>no-op</c> (and writes nothing), changed-field lists name every field (credentials
 /// included, by name only), and a correlation id is recorded only when it is safe to show.
 /// </summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed partial class AuditDetailTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Cts.Functions.Tests.Config;
 /// A running engine whose connection changes in a way that needs a restart says so (restartRequired, restartReason)
 /// until it is restarted, or restarts by itself when the settings ask for that.
 /// </summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class RestartRequiredTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Cts.Functions.Tests.Config;
 /// The settings document: defaults, replace with ETags, validation that writes nothing, and its audit entry. A PUT is a
 /// full replacement, so each invalid case is the valid document with one field changed (<see cref="Full"/>).
 /// </summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class SettingsApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     private const string Valid = """

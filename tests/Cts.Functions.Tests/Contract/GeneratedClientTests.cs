@@ -12,7 +12,7 @@ namespace Cts.Functions.Tests.Contract;
 /// the Kiota runtime versions of <c>Directory.Packages.props</c>, and runs the README's "Try it" scenario
 /// (<c>ClientScenario/Program.cs</c>) against that host.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class GeneratedClientTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private static readonly TimeSpan StepLimit = TimeSpan.FromMinutes(4);

@@ -13,6 +13,7 @@ namespace Cts.Functions.Tests.Contract;
 /// complete, and the shared parts (security scheme, problem schemas, headers) are there. Undeclared status codes are
 /// caught by <see cref="ContractRecorder"/> on every test host; this class checks the document itself.
 /// </summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class OpenApiDocumentTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     /// <summary>

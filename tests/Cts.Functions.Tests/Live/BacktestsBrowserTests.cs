@@ -11,7 +11,7 @@ namespace Cts.Functions.Tests.Live;
 /// a long one canceled, validation errors next to their fields, a viewer's read-only view, and markup in a preset's
 /// name shown as text. Screenshots at 1400 and 390 px are kept in <c>TestResults/backtests/</c>.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class BacktestsBrowserTests(AzuriteFixture azurite)
 {
     private static readonly string[] Steps =

@@ -7,7 +7,7 @@ namespace Cts.Functions.Tests.Live;
 /// Two real host processes forming one cluster (membership in Azure Tables): a client of either node sees the live
 /// events of every engine, whichever node hosts it.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class ClusterEventsTests(AzuriteFixture azurite)
 {
     private static readonly Dictionary<string, string?> Cluster = new() { ["Orleans__Membership"] = "AzureTable" };

@@ -9,7 +9,7 @@ namespace Cts.Functions.Tests.Live;
 /// of the engines view, engine detail, inspector, cluster and config views, a viewer's read-only view, and markup in
 /// every shown field proving no script runs. Screenshots at 1400 and 390 px are kept in <c>TestResults/console/</c>.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
 {
     private static readonly string[] Steps =

@@ -15,7 +15,7 @@ namespace Cts.Functions.Tests.Live;
 /// pages and searches them too, and no page error. How long the setup, the first render and each redraw took is printed, never asserted. The screenshot at
 /// 1400 px is kept in <c>TestResults/console-scale/</c>.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class ConsoleScaleBrowserTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private const int Engines = 10_000;

@@ -9,7 +9,7 @@ namespace Cts.Functions.Tests.Live;
 /// reload, pause, positions appear, stop; and markup in every field it shows is displayed as text and never runs.
 /// Screenshots are kept in <c>TestResults/</c>.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class LivePageBrowserTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);

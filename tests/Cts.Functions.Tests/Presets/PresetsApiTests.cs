@@ -6,6 +6,7 @@ using Cts.Functions.Tests.Infrastructure;
 namespace Cts.Functions.Tests.Presets;
 
 /// <summary>Presets: validation, ETags, and how engines use them (intervals, config version, restart required).</summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class PresetsApiTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     private static object Preset(string id, int? indicationsMs = null, int? strategiesMs = null, int? realtimeMs = null, decimal size = 50m) => new

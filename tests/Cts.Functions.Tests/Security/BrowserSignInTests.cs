@@ -14,6 +14,7 @@ namespace Cts.Functions.Tests.Security;
 /// writes need the antiforgery token from <c>/api/session</c>, API-key writes do not; pages opened without a session
 /// go to the sign-in page, API calls stay 401 problems; the return URL never leaves the host.
 /// </summary>
+[Collection(SecondAzuriteCollection.Name)]
 public sealed class BrowserSignInTests(AzuriteFixture azurite) : EngineHostTest(azurite)
 {
     [Fact]

@@ -16,6 +16,7 @@ public sealed partial class EngineGrain
 
     public async Task<ForceEntryResult> ForceEnter(ForceEntryCommand command)
     {
+        await CompletePendingRecoveryAsync();
         var from = Current;
         var positionId = ClientOrderId.ForOperatorEntry(ConnectionId, command.Symbol, command.RequestKey);
         if (from is not (EngineState.Running or EngineState.Paused) || Context is not { } context)

@@ -15,6 +15,7 @@ public sealed partial class EngineGrain
 {
     public async Task<PositionCloseResult> ClosePosition(string positionId, string actor, string? correlationId)
     {
+        await CompletePendingRecoveryAsync();
         // A stopped engine still owns its positions: build the trading side (without timers) to close one.
         if (_run is null && !await InitializeTradingAsync("close-position"))
         {

@@ -24,6 +24,7 @@ public sealed partial class EngineGrain(
     AuditLog audit,
     AlertPublisher alerts,
     Live.EngineEventBus events,
+    EngineRecoveryQueue recoveries,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain, IRemindable
@@ -58,33 +59,7 @@ public sealed partial class EngineGrain(
             time, TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
         _cycles.Restore(state.State.Health);
 
-        var plan = EngineLifecycle.Recover(Current);
-        if (plan != RecoveryPlan.None)
-        {
-            LogRecovering(ConnectionId, Current, plan);
-        }
-        switch (plan)
-        {
-            case RecoveryPlan.Reinitialize:
-                await StartUpAsync(SystemActor, "recover", "recovered after restart", null, recovering: true);
-                break;
-            case RecoveryPlan.ResumePaused:
-                if (await InitializeAsync(SystemActor, "recover", null))
-                {
-                    StartTimers(entriesPaused: true);
-                    ConfirmWatchdogLater();
-                }
-                else
-                {
-                    await ScheduleRetryOrEscalateAsync(retryable: state.State.LastError?.Kind != "credentials-rejected");
-                }
-                break;
-            case RecoveryPlan.CompleteStop:
-                await MoveToAsync(EngineState.Stopped);
-                await RecordAsync(SystemActor, "recover", EngineState.Stopping, "stop completed after restart", AuditOutcomes.Changed, null);
-                await RemoveWatchdogAsync();
-                break;
-        }
+        await BeginRecoveryAsync();
         ResumeRetrySchedule();
     }
 
@@ -118,6 +93,8 @@ public sealed partial class EngineGrain(
         {
             return new EngineCommandResult(CommandOutcome.Conflict, BuildStatus(), $"unknown action '{command.Action}'");
         }
+        // An operator does not wait behind a mass recovery: this engine finishes coming back, then obeys.
+        await CompletePendingRecoveryAsync();
         var from = Current;
         var decision = EngineLifecycle.Decide(from, action);
         if (decision.Kind == DecisionKind.Refused)
@@ -194,9 +171,9 @@ public sealed partial class EngineGrain(
     public async Task ConfigChanged(ConfigChange change)
     {
         var current = Current;
-        if (current is not (EngineState.Running or EngineState.Paused))
+        if (current is not (EngineState.Running or EngineState.Paused) || _pendingRecovery is not null)
         {
-            return; // an engine that is not running reads its configuration when it starts
+            return; // an engine that is not running (or not yet recovered) reads its configuration when it starts
         }
         if (change.Reasons.Length == 0)
         {
@@ -228,6 +205,7 @@ public sealed partial class EngineGrain(
         {
             await RemoveWatchdogAsync();
         }
+        RequeuePendingRecovery();
     }
 
     /// <summary>Initializing → Running (or Error): loads the connection, checks the exchange, starts the timers.</summary>
@@ -235,13 +213,14 @@ public sealed partial class EngineGrain(
         bool recovering = false)
     {
         var origin = from ?? Current;
-        await MoveToAsync(EngineState.Initializing, persist: !recovering);
         if (recovering)
         {
+            // Already Initializing (in memory) since the activation queued this recovery.
             ConfirmWatchdogLater();
         }
         else
         {
+            await MoveToAsync(EngineState.Initializing);
             await EnsureWatchdogAsync();
         }
         if (!await InitializeAsync(actor, action, correlationId))

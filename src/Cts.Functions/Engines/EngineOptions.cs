@@ -18,6 +18,12 @@ public sealed class EngineOptions
     /// <summary>Period of the durable reminder that brings an active engine back after a crash (Orleans' minimum is 1 minute).</summary>
     public int WatchdogMinutes { get; set; } = 1;
 
+    /// <summary>
+    /// How many engines one node brings back at once after a restart (<see cref="EngineRecoveryQueue"/>); the rest wait
+    /// their turn, so a mass recovery does not queue storage requests past the client's timeout.
+    /// </summary>
+    public int RecoveryConcurrency { get; set; } = 32;
+
     /// <summary>How long one processor cycle may take before it is cancelled and counted as failed.</summary>
     public int CycleTimeoutSeconds { get; set; } = 30;
 

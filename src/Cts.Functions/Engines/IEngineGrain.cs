@@ -31,6 +31,12 @@ public interface IEngineGrain : IGrainWithStringKey
     /// </summary>
     Task<ForceEntryResult> ForceEnter(ForceEntryCommand command);
 
-    /// <summary>Activates the engine so it recovers as SPEC §3 "Durability" says; used by the boot scan.</summary>
+    /// <summary>
+    /// Activates the engine so it recovers as SPEC §3 "Durability" says; used by the boot scan. The activation queues the
+    /// recovery on its node's <see cref="EngineRecoveryQueue"/> and returns at once.
+    /// </summary>
     Task<EngineStatus> Recover();
+
+    /// <summary>Completes the recovery this activation queued (called by <see cref="EngineRecoveryQueue"/>); nothing if none is pending.</summary>
+    Task CompleteRecovery();
 }

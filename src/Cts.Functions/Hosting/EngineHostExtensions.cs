@@ -55,7 +55,10 @@ public static class EngineHostExtensions
         services.AddSingleton<Config.ConnectionService>();
         services.AddSingleton<Config.PresetService>();
         services.AddSingleton<Config.SettingsService>();
-        // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder.
+        // Brings engines that were active before a crash or restart back at boot, without waiting for their reminder,
+        // a bounded number at a time however many wake at once.
+        services.AddSingleton<EngineRecoveryQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineRecoveryQueue>());
         services.AddHostedService<EngineBootRecovery>();
         return services;
     }

@@ -19,6 +19,9 @@ namespace Cts.Functions.Tests.Processes;
 public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper log)
 {
     private static readonly string[] EngineIds = ["crash-a", "crash-b", "crash-c"];
+
+    /// <summary>An engine paused before the crash: it must come back Paused (never trading), with its cycles running again.</summary>
+    private const string PausedId = "crash-p";
     private static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan SigtermLimit = TimeSpan.FromSeconds(10);
 
@@ -26,30 +29,44 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
     private static readonly Dictionary<string, string?> FlushEverySecond = new() { ["cts__engine__healthFlushSeconds"] = "1" };
 
     [Fact]
-    public async Task Killed_host_brings_running_engines_back_without_any_request()
+    public async Task Killed_host_brings_running_and_paused_engines_back_without_any_request()
     {
         var prefix = azurite.NewPrefix();
         var rows = new EngineStateTable(azurite.ConnectionString, prefix);
         await using var first = new HostProcess(azurite.ConnectionString, prefix, settings: FlushEverySecond);
         await first.StartAsync();
         await StartEnginesAsync(first);
+        await StartEngineAsync(first, PausedId);
+        using (var paused = await first.Client.PostAsync($"/api/engines/{PausedId}/pause", null))
+        {
+            await ExpectAsync(paused, HttpStatusCode.OK, $"POST /api/engines/{PausedId}/pause", first);
+        }
         var running = Deadline.In(TimeSpan.FromSeconds(15));
         await WaitUntilRunsAdvanceOverHttpAsync(first, running);
-        await running.UntilAsync("every engine has flushed some runs to storage", () => rows.ReadAsync(EngineIds),
+        await running.UntilAsync("every engine has flushed some runs to storage", () => rows.ReadAsync([.. EngineIds, PausedId]),
             current => current.All(row => row.IndicationsRuns > 0 && row.StrategiesRuns > 0 && row.RealtimeRuns > 0), () => first.OutputTail());
 
         first.Kill();
         Assert.NotEqual(0, first.ExitCode);
         var atCrash = await rows.ReadAsync(EngineIds);
         Assert.All(atCrash, row => Assert.Equal("Running", row.State));
-        log.WriteLine("At the crash: " + string.Join("; ", atCrash));
+        var pausedAtCrash = (await rows.ReadAsync([PausedId])).Single();
+        Assert.Equal("Paused", pausedAtCrash.State);
+        log.WriteLine("At the crash: " + string.Join("; ", [.. atCrash, pausedAtCrash]));
 
         var relaunchedAt = DateTimeOffset.UtcNow;
         var recovery = Deadline.In(RecoveryLimit);
         await using var second = first.Relaunch();
         await second.StartAsync();
 
-        await ProveRecoveredWithoutRequestAsync(second, rows, relaunchedAt, atCrash, recovery);
+        await ProveRecoveredWithoutRequestAsync(second, rows, relaunchedAt, atCrash, recovery, activeEngines: EngineIds.Length + 1);
+        await recovery.UntilAsync($"{PausedId} logs its recovery from Paused",
+            () => second.OutputContains($"Engine {PausedId}: recovering from Paused"), () => second.OutputTail());
+        await recovery.UntilAsync($"{PausedId} is still Paused in storage, its cycles running again past the crash's counts",
+            async () => (await rows.ReadAsync([PausedId])).Single(),
+            row => row.State == "Paused" && row.IndicationsRuns > pausedAtCrash.IndicationsRuns
+                && row.StrategiesRuns > pausedAtCrash.StrategiesRuns && row.RealtimeRuns > pausedAtCrash.RealtimeRuns,
+            () => second.OutputTail());
         await WaitUntilRunsAdvanceOverHttpAsync(second, recovery);
         log.WriteLine($"Recovered and verified {recovery.Elapsed.TotalSeconds:0.0} s after the relaunch.");
     }
@@ -103,10 +120,12 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
     /// each Running again (a transition written after the relaunch) with run counters advancing past where they were.
     /// </summary>
     private async Task ProveRecoveredWithoutRequestAsync(
-        HostProcess host, EngineStateTable rows, DateTimeOffset relaunchedAt, IReadOnlyList<EngineRow> before, Deadline recovery)
+        HostProcess host, EngineStateTable rows, DateTimeOffset relaunchedAt, IReadOnlyList<EngineRow> before, Deadline recovery,
+        int? activeEngines = null)
     {
-        await recovery.UntilAsync($"the host logs that boot recovery found {EngineIds.Length} engines",
-            () => host.OutputContains($"Boot recovery: {EngineIds.Length} active engines to wake"), () => host.OutputTail());
+        var active = activeEngines ?? EngineIds.Length;
+        await recovery.UntilAsync($"the host logs that boot recovery found {active} engines",
+            () => host.OutputContains($"Boot recovery: {active} active engines to wake"), () => host.OutputTail());
         await recovery.UntilAsync("every engine logs its recovery from Running",
             () => EngineIds.All(id => host.OutputContains($"Engine {id}: recovering from Running")), () => host.OutputTail());
 
@@ -139,21 +158,26 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
     {
         foreach (var id in EngineIds)
         {
-            using (var created = await host.Client.PostAsJsonAsync("/api/connections",
-                new { id, name = id.ToUpperInvariant(), exchange = "paper", symbols = new[] { "BTCUSDT" } }))
-            {
-                await ExpectAsync(created, HttpStatusCode.Created, $"POST /api/connections ({id})", host);
-            }
-            using (var enabled = await host.Client.PostAsync($"/api/connections/{id}/enable", null))
-            {
-                await ExpectAsync(enabled, HttpStatusCode.OK, $"POST /api/connections/{id}/enable", host);
-            }
-            using var started = await host.Client.PostAsync($"/api/engines/{id}/start", null);
-            var body = await ExpectAsync(started, HttpStatusCode.OK, $"POST /api/engines/{id}/start", host);
-            using var json = JsonDocument.Parse(body);
-            Assert.True(json.RootElement.GetProperty("changed").GetBoolean(), body);
-            Assert.Equal("Running", json.RootElement.GetProperty("status").GetProperty("state").GetString());
+            await StartEngineAsync(host, id);
         }
+    }
+
+    private static async Task StartEngineAsync(HostProcess host, string id)
+    {
+        using (var created = await host.Client.PostAsJsonAsync("/api/connections",
+            new { id, name = id.ToUpperInvariant(), exchange = "paper", symbols = new[] { "BTCUSDT" } }))
+        {
+            await ExpectAsync(created, HttpStatusCode.Created, $"POST /api/connections ({id})", host);
+        }
+        using (var enabled = await host.Client.PostAsync($"/api/connections/{id}/enable", null))
+        {
+            await ExpectAsync(enabled, HttpStatusCode.OK, $"POST /api/connections/{id}/enable", host);
+        }
+        using var started = await host.Client.PostAsync($"/api/engines/{id}/start", null);
+        var body = await ExpectAsync(started, HttpStatusCode.OK, $"POST /api/engines/{id}/start", host);
+        using var json = JsonDocument.Parse(body);
+        Assert.True(json.RootElement.GetProperty("changed").GetBoolean(), body);
+        Assert.Equal("Running", json.RootElement.GetProperty("status").GetProperty("state").GetString());
     }
 
     /// <summary>Waits until every engine reports Running over HTTP and every processor's runs went up between two reads.</summary>

@@ -1,0 +1,85 @@
+using Cts.Domain.Audit;
+using Cts.Domain.Engines;
+
+namespace Cts.Functions.Engines;
+
+/// <summary>
+/// Recovery after a crash or restart (SPEC §3 "Durability"). The activation decides the plan from the persisted state;
+/// a stop that was in progress is completed at once, while an engine that must start again (Running, Initializing) or
+/// resume paused waits its turn on the node's <see cref="EngineRecoveryQueue"/>, reporting Initializing (or Paused)
+/// meanwhile. An operator's command does not wait for that turn: the engine completes its recovery first, then obeys.
+/// </summary>
+public sealed partial class EngineGrain
+{
+    /// <summary>The recovery this activation still owes, until a worker of the queue or a command completes it.</summary>
+    private PendingRecovery? _pendingRecovery;
+
+    public Task CompleteRecovery() => CompletePendingRecoveryAsync();
+
+    private async Task BeginRecoveryAsync()
+    {
+        var persisted = Current;
+        var plan = EngineLifecycle.Recover(persisted);
+        if (plan == RecoveryPlan.None)
+        {
+            return;
+        }
+        LogRecovering(ConnectionId, persisted, plan);
+        switch (plan)
+        {
+            case RecoveryPlan.CompleteStop:
+                await MoveToAsync(EngineState.Stopped);
+                await RecordAsync(SystemActor, "recover", EngineState.Stopping, "stop completed after restart", AuditOutcomes.Changed, null);
+                await RemoveWatchdogAsync();
+                return;
+            case RecoveryPlan.Reinitialize:
+                // Not persisted: the stored state stays what it was until the engine is Running again or fails.
+                await MoveToAsync(EngineState.Initializing, persist: false);
+                break;
+        }
+        _pendingRecovery = new PendingRecovery(persisted, plan);
+        recoveries.Enqueue(ConnectionId);
+    }
+
+    /// <summary>Runs the queued recovery now, in this turn; kept pending (for the next try) if it throws.</summary>
+    private async Task CompletePendingRecoveryAsync()
+    {
+        if (_pendingRecovery is not { } pending)
+        {
+            return;
+        }
+        _pendingRecovery = null;
+        try
+        {
+            if (pending.Plan == RecoveryPlan.Reinitialize)
+            {
+                await StartUpAsync(SystemActor, "recover", "recovered after restart", null, from: pending.Persisted, recovering: true);
+            }
+            else if (await InitializeAsync(SystemActor, "recover", null))
+            {
+                StartTimers(entriesPaused: true);
+                ConfirmWatchdogLater();
+            }
+            else
+            {
+                await ScheduleRetryOrEscalateAsync(retryable: state.State.LastError?.Kind != "credentials-rejected");
+            }
+        }
+        catch
+        {
+            _pendingRecovery = pending;
+            throw;
+        }
+    }
+
+    /// <summary>The watchdog's tick queues a recovery the queue gave up on (storage was still failing) once more.</summary>
+    private void RequeuePendingRecovery()
+    {
+        if (_pendingRecovery is not null)
+        {
+            recoveries.Enqueue(ConnectionId);
+        }
+    }
+
+    private readonly record struct PendingRecovery(EngineState Persisted, RecoveryPlan Plan);
+}

@@ -98,10 +98,27 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId, Tim
         return new TradingSnapshot(open, pending, known, realized);
     }
 
+    /// <summary>
+    /// An insert, so an intent already journalled under the same client order id is refused (the order it stands for
+    /// may have been sent). "Entity already exists" is also the answer to an insert that landed but whose answer was lost
+    /// and that the storage client sent again; when the stored row is this very intent, it is written.
+    /// </summary>
     private async Task SaveIntentCoreAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
-        await table.AddEntityAsync(TradingEntities.ToEntity(connectionId, intent), cancellationToken);
+        var entity = TradingEntities.ToEntity(connectionId, intent);
+        try
+        {
+            await table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "EntityAlreadyExists")
+        {
+            var stored = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+            if (!stored.HasValue || TradingEntities.ToIntent(stored.Value!) != intent)
+            {
+                throw;
+            }
+        }
     }
 
     private async Task CompleteCoreAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken)

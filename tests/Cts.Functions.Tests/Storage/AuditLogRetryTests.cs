@@ -34,32 +34,4 @@ public sealed class AuditLogRetryTests(AzuriteFixture azurite)
         var stored = await new AuditLog(azurite.NewTables(prefix)).QueryAsync("conn-a", null, null, 10);
         Assert.Equal("recover", Assert.Single(stored).Action);
     }
-
-    /// <summary>Lets the first entity insert reach storage, then loses its answer as a dropped connection does.</summary>
-    private sealed class LoseFirstInsertAnswer : HttpPipelinePolicy
-    {
-        private int _lost;
-        private int _inserts;
-
-        public int Lost => Volatile.Read(ref _lost);
-
-        public int Inserts => Volatile.Read(ref _inserts);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
-            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            var insert = message.Request.Method == RequestMethod.Post && !message.Request.Uri.Path.EndsWith("/Tables", StringComparison.Ordinal);
-            if (insert)
-            {
-                Interlocked.Increment(ref _inserts);
-                if (Interlocked.CompareExchange(ref _lost, 1, 0) == 0)
-                {
-                    throw new IOException("the connection was reset before the answer arrived");
-                }
-            }
-        }
-    }
 }

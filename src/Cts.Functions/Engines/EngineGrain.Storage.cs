@@ -7,7 +7,8 @@ namespace Cts.Functions.Engines;
 /// <summary>
 /// How the engine writes its state (SPEC §1, "database loss"). Background writes — health flushes, marks, the catch-up
 /// after an outage — go through <see cref="WriteBehind"/> and never hold up a cycle: at most one is in flight, later
-/// requests coalesce into one write of the latest state, and a failed one is retried with backoff. Lifecycle
+/// requests coalesce into one write of the latest state, and a failed one is retried with backoff. The node bounds how
+/// many engines' background writes are in flight at once (<see cref="BackgroundWriteSlots"/>). Lifecycle
 /// transitions still write before their action returns. While the state cannot be persisted (a write failed, or the one
 /// in flight is older than <see cref="StallThreshold"/>) the engine is <c>degraded: "storage"</c>: it opens no new
 /// positions, keeps managing open ones and keeps audit entries in memory. Once a background write goes through it
@@ -23,7 +24,7 @@ public sealed partial class EngineGrain
     private WriteBehind? _writes;
     private bool _degraded;
 
-    private WriteBehind Writes => _writes ??= new WriteBehind(WriteBehindAsync, e => LogBackgroundWriteFailed(e, ConnectionId), time);
+    private WriteBehind Writes => _writes ??= new WriteBehind(WriteBehindAsync, e => LogBackgroundWriteFailed(e, ConnectionId), time, backgroundWrites);
 
     /// <summary>Whether the engine's state can be persisted now: not after a failed write, nor while one is stalled.</summary>
     private bool CanPersistNow() => !StorageDegraded;

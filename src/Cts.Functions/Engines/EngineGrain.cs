@@ -25,6 +25,7 @@ public sealed partial class EngineGrain(
     AlertPublisher alerts,
     Live.EngineEventBus events,
     EngineRecoveryQueue recoveries,
+    BackgroundWriteSlots backgroundWrites,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain, IRemindable

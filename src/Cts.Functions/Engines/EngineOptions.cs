@@ -24,6 +24,12 @@ public sealed class EngineOptions
     /// </summary>
     public int RecoveryConcurrency { get; set; } = 32;
 
+    /// <summary>
+    /// How many engines' background writes (health flushes, marks) one node has in flight at once
+    /// (<see cref="BackgroundWriteSlots"/>); lifecycle writes, intents and audit entries are not counted.
+    /// </summary>
+    public int BackgroundWriteConcurrency { get; set; } = 16;
+
     /// <summary>How long one processor cycle may take before it is cancelled and counted as failed.</summary>
     public int CycleTimeoutSeconds { get; set; } = 30;
 

@@ -14,7 +14,12 @@ namespace Cts.Functions.Engines;
 /// <see cref="IsStalled"/> tells the engine that its state cannot be persisted now: a write has failed since the last
 /// one that succeeded, or the one in flight has taken longer than the stall threshold.
 /// </remarks>
-public sealed class WriteBehind(Func<Task> write, Action<Exception> failed, TimeProvider time)
+/// <remarks>
+/// With <paramref name="slots"/>, each background write first waits for one of the node's slots
+/// (<see cref="BackgroundWriteSlots"/>), before it takes the gate: a <see cref="WriteNowAsync"/> never waits behind a
+/// write that is still waiting for its slot, and the wait is not counted as a stall.
+/// </remarks>
+public sealed class WriteBehind(Func<Task> write, Action<Exception> failed, TimeProvider time, BackgroundWriteSlots? slots = null)
 {
     public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
@@ -82,33 +87,21 @@ public sealed class WriteBehind(Func<Task> write, Action<Exception> failed, Time
         var delay = FirstRetryDelay;
         while (_pending && !_stopped)
         {
-            await _gate.WaitAsync();
-            bool succeeded;
-            try
+            bool? succeeded;
+            if (slots is null)
             {
-                if (!_pending || _stopped)
-                {
-                    return; // a WriteNowAsync wrote the latest state while we waited
-                }
-                _pending = false;
-                _inFlightSince = time.GetTimestamp();
-                await write();
-                Failing = false;
-                succeeded = true;
+                succeeded = await WriteOnceAsync();
             }
-            catch (Exception e)
+            else
             {
-                Failing = true;
-                _pending = true;
-                succeeded = false;
-                failed(e);
+                using var slot = await slots.EnterAsync();
+                succeeded = await WriteOnceAsync();
             }
-            finally
+            if (succeeded is null)
             {
-                _inFlightSince = null;
-                _gate.Release();
+                return; // a WriteNowAsync wrote the latest state while we waited
             }
-            if (!succeeded)
+            if (succeeded == false)
             {
                 await Task.Delay(delay, time);
                 delay = delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
@@ -117,6 +110,36 @@ public sealed class WriteBehind(Func<Task> write, Action<Exception> failed, Time
             {
                 delay = FirstRetryDelay;
             }
+        }
+    }
+
+    /// <summary>One background write through the gate: true if written, false if it failed, null if nothing was left to write.</summary>
+    private async Task<bool?> WriteOnceAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_pending || _stopped)
+            {
+                return null;
+            }
+            _pending = false;
+            _inFlightSince = time.GetTimestamp();
+            await write();
+            Failing = false;
+            return true;
+        }
+        catch (Exception e)
+        {
+            Failing = true;
+            _pending = true;
+            failed(e);
+            return false;
+        }
+        finally
+        {
+            _inFlightSince = null;
+            _gate.Release();
         }
     }
 }

@@ -46,6 +46,8 @@ public static class EngineHostExtensions
         services.AddSingleton<EngineStatusBoard>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineStatusBoard>());
         services.AddSingleton<EngineRunBuilder>();
+        // Bounds the engines' background writes in flight, so flushes never crowd out transitions, intents and audit.
+        services.AddSingleton<BackgroundWriteSlots>();
         services.AddSingleton<Live.EngineEventBus>();
         // Forwards the live events of this node's engines to the other nodes of the cluster and takes theirs.
         services.AddHostedService<Live.ClusterEventRelay>();

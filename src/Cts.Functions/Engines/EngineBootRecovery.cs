@@ -7,7 +7,8 @@ namespace Cts.Functions.Engines;
 /// <summary>
 /// At boot, finds every engine whose persisted state is active (Initializing, Running, Paused, Stopping) and
 /// activates it, so it recovers within seconds instead of at its reminder's next tick. Recovery itself happens in
-/// the engine, a bounded number at a time (<see cref="EngineRecoveryQueue"/>); this only wakes it. Safe to run on every node: waking an engine twice is harmless.
+/// the engine, a bounded number at a time (<see cref="EngineRecoveryQueue"/>); this only wakes it. Safe to run on
+/// every node: waking an engine twice is harmless.
 /// </summary>
 public sealed partial class EngineBootRecovery(
     EngineRecords records, IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<EngineBootRecovery> logger) : BackgroundService

@@ -72,7 +72,10 @@ public sealed partial class EngineGrain
         }
     }
 
-    /// <summary>The watchdog's tick queues a recovery the queue gave up on (storage was still failing) once more.</summary>
+    /// <summary>
+    /// The watchdog's tick queues a pending recovery once more, so one the queue gave up on (storage was still failing) is
+    /// tried again; if it is still waiting in the queue, the extra entry finds nothing left to do.
+    /// </summary>
     private void RequeuePendingRecovery()
     {
         if (_pendingRecovery is not null)

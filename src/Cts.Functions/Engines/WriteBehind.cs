@@ -13,8 +13,6 @@ namespace Cts.Functions.Engines;
 /// interleave with the grain's turns (a timer tick runs while a write waits on storage), never with each other.
 /// <see cref="IsStalled"/> tells the engine that its state cannot be persisted now: a write has failed since the last
 /// one that succeeded, or the one in flight has taken longer than the stall threshold.
-/// </remarks>
-/// <remarks>
 /// With <paramref name="slots"/>, each background write first waits for one of the node's slots
 /// (<see cref="BackgroundWriteSlots"/>), before it takes the gate: a <see cref="WriteNowAsync"/> never waits behind a
 /// write that is still waiting for its slot, and the wait is not counted as a stall.

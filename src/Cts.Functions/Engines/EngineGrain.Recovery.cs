@@ -1,5 +1,6 @@
 using Cts.Domain.Audit;
 using Cts.Domain.Engines;
+using Cts.Functions.Storage;
 
 namespace Cts.Functions.Engines;
 
@@ -8,6 +9,8 @@ namespace Cts.Functions.Engines;
 /// a stop that was in progress is completed at once, while an engine that must start again (Running, Initializing) or
 /// resume paused waits its turn on the node's <see cref="EngineRecoveryQueue"/>, reporting Initializing (or Paused)
 /// meanwhile. An operator's command does not wait for that turn: the engine completes its recovery first, then obeys.
+/// A live stop whose last writes failed (Stopping persisted, storage gone) is owed the same way: completed by the queue
+/// or by the next command.
 /// </summary>
 public sealed partial class EngineGrain
 {
@@ -28,16 +31,30 @@ public sealed partial class EngineGrain
         switch (plan)
         {
             case RecoveryPlan.CompleteStop:
-                await MoveToAsync(EngineState.Stopped);
+                try
+                {
+                    await CompleteStopAsync();
+                }
+                catch (Exception e) when (StorageFaults.IsUnavailable(e))
+                {
+                    EnterDegraded(e);
+                    OweRecovery(new PendingRecovery(persisted, plan));
+                    return;
+                }
                 await RecordAsync(SystemActor, "recover", EngineState.Stopping, "stop completed after restart", AuditOutcomes.Changed, null);
-                await RemoveWatchdogAsync();
                 return;
             case RecoveryPlan.Reinitialize:
                 // Not persisted: the stored state stays what it was until the engine is Running again or fails.
                 await MoveToAsync(EngineState.Initializing, persist: false);
                 break;
         }
-        _pendingRecovery = new PendingRecovery(persisted, plan);
+        OweRecovery(new PendingRecovery(persisted, plan));
+    }
+
+    /// <summary>Keeps <paramref name="pending"/> until it is completed, and queues it on the node's recovery queue.</summary>
+    private void OweRecovery(PendingRecovery pending)
+    {
+        _pendingRecovery = pending;
         recoveries.Enqueue(ConnectionId);
     }
 
@@ -51,7 +68,12 @@ public sealed partial class EngineGrain
         _pendingRecovery = null;
         try
         {
-            if (pending.Plan == RecoveryPlan.Reinitialize)
+            if (pending.Plan == RecoveryPlan.CompleteStop)
+            {
+                await CompleteStopAsync();
+                await RecordAsync(SystemActor, "stop", EngineState.Stopping, "stop completed once storage took its writes", AuditOutcomes.Changed, null);
+            }
+            else if (pending.Plan == RecoveryPlan.Reinitialize)
             {
                 await StartUpAsync(SystemActor, "recover", "recovered after restart", null, from: pending.Persisted, recovering: true);
             }

@@ -261,7 +261,11 @@ public sealed partial class EngineGrain(
         }
     }
 
-    /// <summary>Stopping → Stopped: after this returns no cycle of this engine runs again.</summary>
+    /// <summary>
+    /// Stopping → Stopped: after Stopping is persisted no cycle of this engine runs again. If storage fails after that,
+    /// the caller gets the error and the rest of the stop is owed, like a stop a crash interrupted (SPEC §3): the node's
+    /// recovery queue completes it, and so does the engine's next command, before anything else.
+    /// </summary>
     private async Task ShutDownAsync(bool closePositions = false)
     {
         await MoveToAsync(EngineState.Stopping);
@@ -270,6 +274,21 @@ public sealed partial class EngineGrain(
         {
             await CloseOpenPositionsAsync(ExitReason.Shutdown);
         }
+        try
+        {
+            await CompleteStopAsync();
+        }
+        catch (Exception e) when (StorageFaults.IsUnavailable(e))
+        {
+            EnterDegraded(e);
+            OweRecovery(new PendingRecovery(EngineState.Stopping, RecoveryPlan.CompleteStop));
+            throw;
+        }
+    }
+
+    /// <summary>The end of a stop, once nothing cycles: the marks, then Stopped, then no watchdog.</summary>
+    private async Task CompleteStopAsync()
+    {
         await Writes.WriteNowAsync(FlushMarksAsync);
         await MoveToAsync(EngineState.Stopped);
         await RemoveWatchdogAsync();

@@ -1,10 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Azure.Data.Tables;
-using Cts.Functions.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Cts.Functions.Tests.Infrastructure;
 
@@ -23,17 +19,7 @@ public sealed class StorageStall : HttpPipelinePolicy
     public int Held => Volatile.Read(ref _held);
 
     /// <summary>Registers the host's <see cref="CtsTables"/> with this policy in its client (for <c>configureServices</c>).</summary>
-    public void Install(IServiceCollection services)
-    {
-        services.RemoveAll<CtsTables>();
-        services.AddSingleton(sp =>
-        {
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var options = CtsTables.ClientOptions(storage.Prefix);
-            options.AddPolicy(this, HttpPipelinePosition.PerRetry);
-            return new CtsTables(new TableServiceClient(storage.ConnectionString, options), storage.Prefix);
-        });
-    }
+    public void Install(IServiceCollection services) => PolicyTables.Install(services, this);
 
     /// <summary>Holds every write from now until <see cref="End"/> (or <paramref name="limit"/>, whichever is first).</summary>
     public void Begin(TimeSpan limit)

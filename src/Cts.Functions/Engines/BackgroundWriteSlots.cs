@@ -28,9 +28,9 @@ public sealed class BackgroundWriteSlots(IOptions<EngineOptions> options)
         return new Slot(_slots);
     }
 
-    /// <summary>A slot held; disposing it gives it back.</summary>
-    public readonly struct Slot(SemaphoreSlim slots) : IDisposable
+    /// <summary>A slot held; disposing it gives it back. The default is no slot (a writer the node does not bound).</summary>
+    public readonly struct Slot(SemaphoreSlim? slots) : IDisposable
     {
-        public void Dispose() => slots.Release();
+        public void Dispose() => slots?.Release();
     }
 }

@@ -86,13 +86,8 @@ public sealed class WriteBehind(Func<Task> write, Action<Exception> failed, Time
         while (_pending && !_stopped)
         {
             bool? succeeded;
-            if (slots is null)
+            using (slots is null ? default : await slots.EnterAsync())
             {
-                succeeded = await WriteOnceAsync();
-            }
-            else
-            {
-                using var slot = await slots.EnterAsync();
                 succeeded = await WriteOnceAsync();
             }
             if (succeeded is null)

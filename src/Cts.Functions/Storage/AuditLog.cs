@@ -32,7 +32,7 @@ public sealed class AuditLog(CtsTables tables)
         {
             await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "EntityAlreadyExists")
+        catch (RequestFailedException e) when (StorageFaults.IsAlreadyExists(e))
         {
             // The row key is this call's own (a new GUID), so the row exists only because an earlier attempt of this
             // very insert landed and its answer was lost: the storage client sent it again after a timeout. The entry

@@ -13,4 +13,7 @@ public static class StorageFaults
         OperationCanceledException => false,
         _ => e.InnerException is { } inner && IsUnavailable(inner),
     };
+
+    /// <summary>An insert that met a row under the same keys: the table's answer, not an outage.</summary>
+    public static bool IsAlreadyExists(RequestFailedException e) => e is { Status: 409, ErrorCode: "EntityAlreadyExists" };
 }

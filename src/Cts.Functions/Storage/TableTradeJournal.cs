@@ -111,7 +111,7 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId, Tim
         {
             await table.AddEntityAsync(entity, cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == "EntityAlreadyExists")
+        catch (RequestFailedException e) when (StorageFaults.IsAlreadyExists(e))
         {
             var stored = await table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
             if (!stored.HasValue || TradingEntities.ToIntent(stored.Value!) != intent)

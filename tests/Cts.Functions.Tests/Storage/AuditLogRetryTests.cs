@@ -21,9 +21,7 @@ public sealed class AuditLogRetryTests(AzuriteFixture azurite)
     {
         var prefix = azurite.NewPrefix();
         var loseAnswer = new LoseFirstInsertAnswer();
-        var options = CtsTables.ClientOptions(prefix);
-        options.AddPolicy(loseAnswer, HttpPipelinePosition.PerRetry);
-        var audit = new AuditLog(new CtsTables(new TableServiceClient(azurite.ConnectionString, options), prefix));
+        var audit = new AuditLog(PolicyTables.With(azurite.ConnectionString, prefix, loseAnswer));
         var entry = new AuditEntry(DateTimeOffset.UtcNow, "system", "recover", "conn-a", "Running", "Running", "recovered after restart",
             AuditOutcomes.Changed, null, null);
 

@@ -24,7 +24,7 @@ public sealed class TableTradeJournalRetryTests(AzuriteFixture azurite)
     {
         var prefix = azurite.NewPrefix();
         var loseAnswer = new LoseFirstInsertAnswer();
-        var journal = new TableTradeJournal(TablesWith(prefix, loseAnswer), "conn-j");
+        var journal = new TableTradeJournal(PolicyTables.With(azurite.ConnectionString, prefix, loseAnswer), "conn-j");
         var intent = Entry("coid-1", 100m);
 
         await journal.SaveIntentAsync(intent, CancellationToken.None);
@@ -47,13 +47,6 @@ public sealed class TableTradeJournalRetryTests(AzuriteFixture azurite)
         Assert.Equal(409, refused.Status);
         var stored = await journal.LoadAsync(CancellationToken.None);
         Assert.Equal(100m, Assert.Single(stored.PendingIntents).QuoteAmount);
-    }
-
-    private CtsTables TablesWith(string prefix, HttpPipelinePolicy policy)
-    {
-        var options = CtsTables.ClientOptions(prefix);
-        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
-        return new CtsTables(new TableServiceClient(azurite.ConnectionString, options), prefix);
     }
 
     private static OrderIntent Entry(string clientOrderId, decimal quoteAmount) =>

@@ -123,10 +123,10 @@ public sealed partial class EngineGrain(
                 await StartUpAsync(command.Actor, "start", command.Reason, command.CorrelationId, from);
                 return Changed();
             case EngineAction.Stop:
-                await ShutDownAsync(command.ClosePositions);
+                await ShutDownAsync(command, command.ClosePositions);
                 break;
             case EngineAction.Restart:
-                await ShutDownAsync();
+                await ShutDownAsync(command);
                 await StartUpAsync(command.Actor, "restart", command.Reason, command.CorrelationId, from);
                 return Changed();
             case EngineAction.Pause:
@@ -264,10 +264,12 @@ public sealed partial class EngineGrain(
     /// <summary>
     /// Stopping → Stopped: after Stopping is persisted no cycle of this engine runs again. If storage fails after that,
     /// the caller gets the error and the rest of the stop is owed, like a stop a crash interrupted (SPEC §3): the node's
-    /// recovery queue completes it, and so does the engine's next command, before anything else.
+    /// recovery queue completes it, and so does the engine's next command, before anything else. The audit trail says
+    /// who asked, that it failed, and what is owed.
     /// </summary>
-    private async Task ShutDownAsync(bool closePositions = false)
+    private async Task ShutDownAsync(EngineCommand command, bool closePositions = false)
     {
+        var from = Current;
         await MoveToAsync(EngineState.Stopping);
         StopTimers();
         if (closePositions && Context is not null)
@@ -282,6 +284,8 @@ public sealed partial class EngineGrain(
         {
             EnterDegraded(e);
             OweRecovery(new PendingRecovery(EngineState.Stopping, RecoveryPlan.CompleteStop));
+            await RecordAsync(command.Actor, command.Action, from, command.Reason, AuditOutcomes.Failed, command.CorrelationId,
+                detail: "storage refused the write of Stopped; nothing cycles, and the stop completes once storage takes it");
             throw;
         }
     }

@@ -37,9 +37,13 @@ public sealed class StopUnderStorageFailureTests(AzuriteFixture azurite)
         var rows = new EngineStateTable(azurite.ConnectionString, host.Prefix);
         await Eventually.UntilAsync(() => rows.ReadAsync(["owed-a"]), r => r.Single().State == "Stopped", TimeSpan.FromSeconds(10),
             "Stopped is what storage holds");
+        // Who asked and that it failed (kept while degraded, written by the catch-up), then the system completing it.
         var audit = (await client.GetFromJsonAsync<JsonObject>("/api/engines/owed-a/audit"))!["entries"]!.AsArray();
+        Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "stop" && e["actor"]!.GetValue<string>() != "system"
+            && e["outcome"]!.GetValue<string>() == "failed" && e["fromState"]!.GetValue<string>() == "Running"
+            && e["toState"]!.GetValue<string>() == "Stopping");
         Assert.Contains(audit, e => e!["action"]!.GetValue<string>() == "stop" && e["actor"]!.GetValue<string>() == "system"
-            && e["toState"]!.GetValue<string>() == "Stopped");
+            && e["outcome"]!.GetValue<string>() == "changed" && e["toState"]!.GetValue<string>() == "Stopped");
     }
 
     [Fact]

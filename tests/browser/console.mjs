@@ -34,6 +34,16 @@ async function open(key, width = 1400) {
   return { context, page };
 }
 
+// Clicks until the dialog opens: a live update can redraw a row between the moment a click finds its button and the
+// click itself, which then lands on a node no longer in the page. Bounded: after the deadline the step fails.
+const clickForDialog = async (page, button, dialog, deadlineMs = 30000) => {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    await page.click(button, { timeout: 5000 }).catch(() => {});
+    if (await page.waitForSelector(dialog, { timeout: 3000 }).then(() => true, () => false)) { return; }
+    if (Date.now() > until) { throw new Error(`no ${dialog} within ${deadlineMs} ms of clicking ${button}`); }
+  }
+};
 const go = async (page, hash) => { await page.evaluate((h) => { location.hash = h; }, hash); };
 const shot = async (page, name) => { await page.screenshot({ path: join(outDir, name), fullPage: true }); };
 const row = (id) => `tr[data-engine="${id}"]`;
@@ -332,8 +342,7 @@ try {
   const openIds = async () => (await api("GET", "/api/positions?connectionId=desk-run&status=open", adminKey)).body.positions.map((p) => p.id).sort();
   if ((await openIds()).length === 0) { fail("desk-run holds no open position to delete over"); }
   if ((await api("GET", "/api/engines/desk-run", adminKey)).body.state !== "Running") { fail("desk-run is not running"); }
-  await admin.click("tr[data-connection=desk-run] button[data-conn-action=delete]");
-  await admin.waitForSelector("dialog.confirm[open] input[name=closePositions]");
+  await clickForDialog(admin, "tr[data-connection=desk-run] button[data-conn-action=delete]", "dialog.confirm[open] input[name=closePositions]");
   const warning = await admin.textContent("dialog.confirm[open]");
   if (!warning.includes("stopped first") || !warning.includes("open position")) { fail(`the delete dialog does not say what happens: ${warning}`); }
   await admin.uncheck("dialog.confirm input[name=closePositions]");
@@ -350,8 +359,7 @@ try {
   if ((await api("POST", "/api/engines/desk-run/start", operatorKey)).status !== 200) { fail("desk-run did not start again"); }
   await admin.waitForSelector("tr[data-connection=desk-run] .badge[data-state=Running]", { timeout: 15000 });
   if ((await openIds()).length === 0) { fail("desk-run came back without its open positions"); }
-  await admin.click("tr[data-connection=desk-run] button[data-conn-action=delete]");
-  await admin.waitForSelector("dialog.confirm[open] input[name=closePositions]");
+  await clickForDialog(admin, "tr[data-connection=desk-run] button[data-conn-action=delete]", "dialog.confirm[open] input[name=closePositions]");
   if (!await admin.isChecked("dialog.confirm input[name=closePositions]")) { fail("the dialog does not offer to close the positions it was refused over"); }
   const deleteRequest = admin.waitForRequest((r) => r.method() === "DELETE" && r.url().includes("/api/connections/desk-run"));
   await admin.click("dialog.confirm button[value=ok]");

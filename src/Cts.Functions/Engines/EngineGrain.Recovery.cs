@@ -37,8 +37,7 @@ public sealed partial class EngineGrain
                 }
                 catch (Exception e) when (StorageFaults.IsUnavailable(e))
                 {
-                    EnterDegraded(e);
-                    OweRecovery(new PendingRecovery(persisted, plan));
+                    OweStop(e);
                     return;
                 }
                 await RecordAsync(SystemActor, "recover", EngineState.Stopping, "stop completed after restart", AuditOutcomes.Changed, null);

@@ -282,12 +282,18 @@ public sealed partial class EngineGrain(
         }
         catch (Exception e) when (StorageFaults.IsUnavailable(e))
         {
-            EnterDegraded(e);
-            OweRecovery(new PendingRecovery(EngineState.Stopping, RecoveryPlan.CompleteStop));
+            OweStop(e);
             await RecordAsync(command.Actor, command.Action, from, command.Reason, AuditOutcomes.Failed, command.CorrelationId,
                 detail: "storage refused the write of Stopped; nothing cycles, and the stop completes once storage takes it");
             throw;
         }
+    }
+
+    /// <summary>Storage refused the end of a stop: degraded, and the rest of the stop owed to the recovery queue.</summary>
+    private void OweStop(Exception cause)
+    {
+        EnterDegraded(cause);
+        OweRecovery(new PendingRecovery(EngineState.Stopping, RecoveryPlan.CompleteStop));
     }
 
     /// <summary>The end of a stop, once nothing cycles: the marks, then Stopped, then no watchdog.</summary>

@@ -67,7 +67,7 @@ public static class HostDefaultsExtensions
             await Results.Problem(title: "Bad request", detail: badRequest.Message, statusCode: badRequest.StatusCode).ExecuteAsync(context);
             return;
         }
-        // However deep the grain runtime wrapped it (an activation that failed on storage comes wrapped twice).
+        // A storage outage however deeply the grain runtime wrapped it: still the storage, not the server.
         var storage = error is Azure.RequestFailedException or Orleans.Storage.InconsistentStateException
             || error?.InnerException is Azure.RequestFailedException || (error is not null && StorageFaults.IsUnavailable(error));
         var status = storage ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;

@@ -27,9 +27,7 @@ public sealed class EngineStatusBoardReconcileTests(AzuriteFixture azurite)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var fault = new FailingReads();
         var prefix = azurite.NewPrefix();
-        var options = CtsTables.ClientOptions(prefix);
-        options.AddPolicy(fault, HttpPipelinePosition.PerRetry);
-        var store = new ConnectionStore(new CtsTables(new TableServiceClient(azurite.ConnectionString, options), prefix));
+        var store = new ConnectionStore(PolicyTables.With(azurite.ConnectionString, prefix, fault));
         var board = new EngineStatusBoard(new EngineEventBus(time), store, Mock.Of<IGrainFactory>(), time, NullLogger<EngineStatusBoard>.Instance);
         await board.StartAsync(CancellationToken.None);
         try

@@ -11,7 +11,7 @@ public sealed partial class EngineGrain : IEngineInspector
 {
     public async Task<EngineInspection> Inspect()
     {
-        var status = BuildStatus();
+        var status = DurableStatus();
         var armed = _timers.Count > 0 && EngineLifecycle.HasTimers(Current);
         var processors = Enum.GetValues<ProcessorKind>().Select(kind =>
         {

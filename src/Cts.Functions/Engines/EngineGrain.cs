@@ -84,7 +84,18 @@ public sealed partial class EngineGrain(
         }
     }
 
-    public Task<EngineStatus> GetStatus() => Task.FromResult(BuildStatus());
+    public Task<EngineStatus> GetStatus() => Task.FromResult(DurableStatus());
+
+    /// <summary>
+    /// While a transition's write is in flight: the status as storage last took it. Status reads interleave with the
+    /// transition's turn, and until the write is done the transition has not happened (it is undone if the write fails);
+    /// a client shown <c>Stopped</c> from an unfinished stop could start the engine and be refused (seen at 10,000
+    /// engines, when a stop's write of Stopped was retrying and then failed).
+    /// </summary>
+    private EngineStatus? _statusBeforeTransition;
+
+    /// <summary>What a read that interleaves with the engine's turns may see: never a transition storage has not taken.</summary>
+    private EngineStatus DurableStatus() => _statusBeforeTransition ?? BuildStatus();
 
     public Task<EngineStatus> Recover() => Task.FromResult(BuildStatus());
 
@@ -426,8 +437,16 @@ public sealed partial class EngineGrain(
         {
             // Changed and written in one turn of the write gate, so no background write can store a transition that then
             // fails. Not persisted, not happened: the caller gets the error and the engine stays where it was.
-            await PersistAsync(announce: false, apply: Apply,
-                undo: () => (state.State.State, state.State.Since, state.State.UpdatedAt) = (previous, since, updated));
+            _statusBeforeTransition = BuildStatus();
+            try
+            {
+                await PersistAsync(announce: false, apply: Apply,
+                    undo: () => (state.State.State, state.State.Since, state.State.UpdatedAt) = (previous, since, updated));
+            }
+            finally
+            {
+                _statusBeforeTransition = null;
+            }
             _cycles.MarkFlushed();
         }
         else

@@ -8,10 +8,12 @@ namespace Cts.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// Fault injection at the storage boundary: a pipeline policy in the host's table client that, while armed, fails every
-/// write whose body holds a given text with a 503, as a storage account refusing writes would; every other request
-/// passes. Chosen by content, so a test can let one lifecycle write through and refuse the next.
+/// write whose body holds a given text — with a 503, as a storage account refusing writes would, or, when
+/// <paramref name="timesOut"/>, as a try that ran into the client's network timeout (a cancelled try, which the client
+/// retries and then gives up on as an <see cref="AggregateException"/> of its tries). Every other request passes. Chosen
+/// by content, so a test can let one lifecycle write through and refuse the next.
 /// </summary>
-public sealed class StorageRefusal : HttpPipelinePolicy
+public sealed class StorageRefusal(bool timesOut = false) : HttpPipelinePolicy
 {
     private volatile string? _refused;
     private int _refusals;
@@ -50,7 +52,9 @@ public sealed class StorageRefusal : HttpPipelinePolicy
         if (Encoding.UTF8.GetString(body.ToArray()).Contains(text, StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _refusals);
-            throw new RequestFailedException(503, "the test refused this write");
+            throw timesOut
+                ? new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout (the test timed this write out).")
+                : new RequestFailedException(503, "the test refused this write");
         }
     }
 }

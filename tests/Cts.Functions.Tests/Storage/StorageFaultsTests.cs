@@ -16,7 +16,14 @@ public sealed class StorageFaultsTests
         { "refused connection", new HttpRequestException("Connection refused"), true },
         { "wrapped refusal", new InvalidOperationException("outer", new HttpRequestException("Connection refused")), true },
         { "a bug", new InvalidOperationException("not storage"), false },
+        // What the storage client throws when every try hit its network timeout, and how the grain storage wraps it.
+        { "every try timed out", TriesTimedOut(), true },
+        { "every try timed out, wrapped by the grain storage", new Orleans.Runtime.OrleansException("Error from storage provider", TriesTimedOut()), true },
+        { "a try timed out, another met a bug", new AggregateException(new TaskCanceledException(), new InvalidOperationException("not storage")), false },
     };
+
+    private static AggregateException TriesTimedOut() => new("Retry failed after 4 tries.",
+        Enumerable.Range(0, 4).Select(_ => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout of 0:00:05.")));
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -89,17 +89,23 @@ public sealed class CtsApi(HttpClient http)
         }
     }
 
-    /// <summary>Status-all, every page at the largest page size.</summary>
-    public async Task<List<EngineSummary>> ListAllAsync()
+    /// <summary>
+    /// Status-all, every page at the largest page size. <paramref name="pages"/>, when given, gets each page's time to
+    /// its response headers and then to the end of its body (ms), to tell a slow server from a slow transfer.
+    /// </summary>
+    public async Task<List<EngineSummary>> ListAllAsync(List<(double HeadersMs, double BodyMs)>? pages = null)
     {
         var all = new List<EngineSummary>();
         string? token = null;
         do
         {
             var url = $"/api/engines?top={MaxTop}" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token));
-            using var response = await http.GetAsync(url);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+            var headers = clock.Elapsed.TotalMilliseconds;
             await EnsureAsync(response, "status-all", dispose: false);
-            using var page = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
+            using var page = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+            pages?.Add((headers, clock.Elapsed.TotalMilliseconds - headers));
             foreach (var engine in page.RootElement.GetProperty("engines").EnumerateArray())
             {
                 var runs = engine.GetProperty("processors").EnumerateObject().Sum(p => p.Value.GetProperty("runs").GetInt64());

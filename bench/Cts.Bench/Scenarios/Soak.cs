@@ -16,7 +16,17 @@ public static class Soak
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(10);
 
-    public sealed record Minute(int Index, double OutsideLagP99, double DuringLagP99, double CyclesPerSecond);
+    /// <summary>
+    /// One minute of the soak. A p99 past the lag histogram's last finite bucket is a lower bound
+    /// (<see cref="Percentiles.Overflow"/>): it is shown as "&gt; 10000 ms", and it compares above any finite p99, as does
+    /// a minute in which a processor ran no cycles at all.
+    /// </summary>
+    public sealed record Minute(int Index, Percentiles Outside, Percentiles During, double CyclesPerSecond)
+    {
+        public double OutsideLagP99 => WorstP99(Outside);
+
+        public double DuringLagP99 => WorstP99(During);
+    }
 
     public static async Task RunAsync(Report report, BenchOptions options, string root, string dll, Action<string> step)
     {
@@ -83,8 +93,8 @@ public static class Soak
                 var outside = SteadyState.Processors.Select(p => Prometheus.Between(afterCatchUp, end, "cts_cycle_lag_milliseconds", ("processor", p))).ToList();
                 var during = SteadyState.Processors.Select(p => Prometheus.Between(beforePause, afterCatchUp, "cts_cycle_lag_milliseconds", ("processor", p))).ToList();
                 var cycles = outside.Sum(l => l.Count) / (Period - Pause - CatchUp).TotalSeconds;
-                minutes.Add(new Minute(i + 1, WorstP99(outside), WorstP99(during), cycles));
-                Console.WriteLine($"  minute {i + 1}: lag p99 outside the pause {minutes[^1].OutsideLagP99:0} ms, during it {minutes[^1].DuringLagP99:0} ms, {cycles:0} cycles/s");
+                minutes.Add(new Minute(i + 1, Worst(outside), Worst(during), cycles));
+                Console.WriteLine($"  minute {i + 1}: lag p99 outside the pause {P99(minutes[^1].Outside)}, during it {P99(minutes[^1].During)}, {cycles:0} cycles/s");
             }
             probeStop.Cancel();
             await probe;
@@ -106,24 +116,30 @@ public static class Soak
         }
 
         var worstOutside = minutes.Count == 0 ? double.NaN : minutes.Max(m => m.OutsideLagP99);
+        var worstOutsideText = minutes.Count == 0 ? "—" : P99(minutes.MaxBy(m => m.OutsideLagP99)!.Outside);
         var meltdowns = (liveFailures > 0 ? 1 : 0) + (dropped > 0 ? 1 : 0);
         report.AddFigures($"Soak: {options.Engines:N0} engines for {options.Soak!.Value.TotalMinutes:0} min, Azurite paused 5 s every minute",
             "Azurite's table and blob processes get SIGSTOP at the start of each minute and SIGCONT 5 s later. \"Outside the pauses\" is from "
             + $"{CatchUp.TotalSeconds:0} s after the resume to the next pause.",
             [
-                ("cycle lag p99 outside the pauses, worst minute", double.IsNaN(worstOutside) ? "—" : $"{worstOutside:0} ms", "< 50 ms",
+                ("cycle lag p99 outside the pauses, worst minute", worstOutsideText, "< 50 ms",
                     !double.IsNaN(worstOutside) && worstOutside < 50),
                 ("cycle lag p99 during the pauses (and 10 s after), worst minute",
-                    minutes.Count == 0 ? "—" : $"{minutes.Max(m => m.DuringLagP99):0} ms", "—", null),
+                    minutes.Count == 0 ? "—" : P99(minutes.MaxBy(m => m.DuringLagP99)!.During), "—", null),
                 ("meltdowns: lost HTTP port (failed /health/live probes), dropped grain calls (host log lines)",
                     $"{meltdowns} ({liveFailures} of {probes} probes failed, {dropped} dropped-call lines)", "0", meltdowns == 0),
             ],
-            notes.Concat([string.Join("; ", minutes.Select(m => $"min {m.Index}: {m.OutsideLagP99:0} / {m.DuringLagP99:0} ms, {m.CyclesPerSecond:0}/s"))]));
+            notes.Concat([string.Join("; ", minutes.Select(m => $"min {m.Index}: {P99(m.Outside)} / {P99(m.During)}, {m.CyclesPerSecond:0}/s"))]));
     }
 
-    private static double WorstP99(IEnumerable<Percentiles> lags)
-    {
-        var list = lags.ToList();
-        return list.Any(l => l.Count == 0) ? double.NaN : list.Max(l => l.Overflow ? double.PositiveInfinity : l.P99);
-    }
+    /// <summary>The processor whose lag p99 is worst; an empty one (no cycles measured) is worst of all.</summary>
+    private static Percentiles Worst(IReadOnlyList<Percentiles> lags) =>
+        lags.FirstOrDefault(l => l.Count == 0) ?? lags.MaxBy(WorstP99)!;
+
+    private static double WorstP99(Percentiles lag) =>
+        lag.Count == 0 || lag.Overflow ? double.PositiveInfinity : lag.P99;
+
+    /// <summary>"— (no cycles)", "&gt; 10000 ms" for a p99 past the last bucket, else the p99 in ms.</summary>
+    private static string P99(Percentiles lag) =>
+        lag.Count == 0 ? "— (no cycles)" : $"{(lag.Overflow ? "> " : "")}{lag.P99:0} ms";
 }

@@ -29,9 +29,9 @@ public sealed partial class Prometheus(IReadOnlyList<Prometheus.Sample> samples)
     /// <summary>Whether any series of <paramref name="name"/> was scraped.</summary>
     public bool Has(string name) => samples.Any(s => s.Name == name);
 
-    /// <summary>Sums by the value of <paramref name="label"/>.</summary>
-    public Dictionary<string, double> SumBy(string name, string label) => samples
-        .Where(s => s.Name == name && s.Labels.ContainsKey(label))
+    /// <summary>Sums by the value of <paramref name="label"/>, of the series whose labels include <paramref name="where"/>.</summary>
+    public Dictionary<string, double> SumBy(string name, string label, params (string Label, string Value)[] where) => Matching(name, where)
+        .Where(s => s.Labels.ContainsKey(label))
         .GroupBy(s => s.Labels[label])
         .ToDictionary(g => g.Key, g => g.Sum(s => s.Value));
 

@@ -94,7 +94,7 @@ public static class Soak
                 var during = SteadyState.Processors.Select(p => Prometheus.Between(beforePause, afterCatchUp, "cts_cycle_lag_milliseconds", ("processor", p))).ToList();
                 var cycles = outside.Sum(l => l.Count) / (Period - Pause - CatchUp).TotalSeconds;
                 minutes.Add(new Minute(i + 1, Worst(outside), Worst(during), cycles));
-                Console.WriteLine($"  minute {i + 1}: lag p99 outside the pause {P99(minutes[^1].Outside)}, during it {P99(minutes[^1].During)}, {cycles:0} cycles/s");
+                Console.WriteLine($"  minute {i + 1}: lag p99 outside the pause {P99(minutes[^1].Outside)}, during it {P99(minutes[^1].During)}, {cycles:0} cycles/s; {Activity(beforePause, end)}");
             }
             probeStop.Cancel();
             await probe;
@@ -130,6 +130,27 @@ public static class Soak
                     $"{meltdowns} ({liveFailures} of {probes} probes failed, {dropped} dropped-call lines)", "0", meltdowns == 0),
             ],
             notes.Concat([string.Join("; ", minutes.Select(m => $"min {m.Index}: {P99(m.Outside)} / {P99(m.During)}, {m.CyclesPerSecond:0}/s"))]));
+    }
+
+    /// <summary>
+    /// What the host did in the minute, for the log: storage writes by table, failed cycles by processor, and exchange
+    /// calls by outcome.
+    /// </summary>
+    private static string Activity(Prometheus before, Prometheus after)
+    {
+        static string Delta(Prometheus before, Prometheus after, string name, string label, params (string, string)[] where)
+        {
+            var earlier = before.SumBy(name, label, where);
+            var moved = after.SumBy(name, label, where)
+                .Select(t => (t.Key, Value: t.Value - earlier.GetValueOrDefault(t.Key)))
+                .Where(t => t.Value > 0)
+                .OrderByDescending(t => t.Value)
+                .Select(t => $"{t.Key} {t.Value:0}");
+            return string.Join(", ", moved) is { Length: > 0 } text ? text : "none";
+        }
+        return $"writes by table {Delta(before, after, "cts_storage_writes_total", "table")}; "
+            + $"failed cycles {Delta(before, after, "cts_cycle_duration_milliseconds_count", "processor", ("outcome", "failure"))}; "
+            + $"exchange calls by outcome {Delta(before, after, "cts_exchange_calls_total", "outcome")}";
     }
 
     /// <summary>The processor whose lag p99 is worst; an empty one (no cycles measured) is worst of all.</summary>

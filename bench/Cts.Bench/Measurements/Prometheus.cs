@@ -35,6 +35,20 @@ public sealed partial class Prometheus(IReadOnlyList<Prometheus.Sample> samples)
         .GroupBy(s => s.Labels[label])
         .ToDictionary(g => g.Key, g => g.Sum(s => s.Value));
 
+    /// <summary>
+    /// How much each value of <paramref name="label"/> grew between <paramref name="before"/> and <paramref name="after"/>
+    /// (counters only), of the series whose labels include <paramref name="where"/>; values that did not grow are left out.
+    /// </summary>
+    public static Dictionary<string, double> GrowthBy(Prometheus before, Prometheus after, string name, string label,
+        params (string Label, string Value)[] where)
+    {
+        var earlier = before.SumBy(name, label, where);
+        return after.SumBy(name, label, where)
+            .Select(t => (t.Key, Value: t.Value - earlier.GetValueOrDefault(t.Key)))
+            .Where(t => t.Value > 0)
+            .ToDictionary(t => t.Key, t => t.Value);
+    }
+
     /// <summary>Cumulative buckets of histogram <paramref name="name"/> (without <c>_bucket</c>) for the series matching <paramref name="where"/>.</summary>
     public SortedDictionary<double, double> Buckets(string name, params (string Label, string Value)[] where)
     {

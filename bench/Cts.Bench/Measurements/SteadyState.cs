@@ -55,12 +55,7 @@ public static class SteadyState
 
         var lag = Processors.ToDictionary(p => p, p => Prometheus.Between(before, after, "cts_cycle_lag_milliseconds", ("processor", p)));
         var cycles = Processors.ToDictionary(p => p, p => lag[p].Count / elapsed.TotalSeconds);
-        const string writes = "cts_storage_writes_total";
-        var tablesBefore = before.SumBy(writes, "table");
-        var byTable = after.SumBy(writes, "table")
-            .ToDictionary(t => t.Key, t => t.Value - tablesBefore.GetValueOrDefault(t.Key))
-            .Where(t => t.Value > 0)
-            .ToDictionary();
+        var byTable = Prometheus.GrowthBy(before, after, "cts_storage_writes_total", "table");
         var runtime = RuntimeCounters.Exported(after) ? RuntimeCounters.Between(before, after, elapsed) : null;
         var duration = Processors.ToDictionary(p => p,
             p => Prometheus.Between(before, after, "cts_cycle_duration_milliseconds", ("processor", p), ("outcome", "success")));

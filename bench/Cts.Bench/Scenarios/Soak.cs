@@ -138,16 +138,10 @@ public static class Soak
     /// </summary>
     private static string Activity(Prometheus before, Prometheus after)
     {
-        static string Delta(Prometheus before, Prometheus after, string name, string label, params (string, string)[] where)
-        {
-            var earlier = before.SumBy(name, label, where);
-            var moved = after.SumBy(name, label, where)
-                .Select(t => (t.Key, Value: t.Value - earlier.GetValueOrDefault(t.Key)))
-                .Where(t => t.Value > 0)
+        static string Delta(Prometheus before, Prometheus after, string name, string label, params (string, string)[] where) =>
+            string.Join(", ", Prometheus.GrowthBy(before, after, name, label, where)
                 .OrderByDescending(t => t.Value)
-                .Select(t => $"{t.Key} {t.Value:0}");
-            return string.Join(", ", moved) is { Length: > 0 } text ? text : "none";
-        }
+                .Select(t => $"{t.Key} {t.Value:0}")) is { Length: > 0 } text ? text : "none";
         return $"writes by table {Delta(before, after, "cts_storage_writes_total", "table")}; "
             + $"failed cycles {Delta(before, after, "cts_cycle_duration_milliseconds_count", "processor", ("outcome", "failure"))}; "
             + $"exchange calls by outcome {Delta(before, after, "cts_exchange_calls_total", "outcome")}";

@@ -115,15 +115,14 @@ public static class Soak
             session?.Dispose();
         }
 
-        var worstOutside = minutes.Count == 0 ? double.NaN : minutes.Max(m => m.OutsideLagP99);
-        var worstOutsideText = minutes.Count == 0 ? "—" : P99(minutes.MaxBy(m => m.OutsideLagP99)!.Outside);
+        var worstOutside = minutes.MaxBy(m => m.OutsideLagP99);
         var meltdowns = (liveFailures > 0 ? 1 : 0) + (dropped > 0 ? 1 : 0);
         report.AddFigures($"Soak: {options.Engines:N0} engines for {options.Soak!.Value.TotalMinutes:0} min, Azurite paused 5 s every minute",
             "Azurite's table and blob processes get SIGSTOP at the start of each minute and SIGCONT 5 s later. \"Outside the pauses\" is from "
             + $"{CatchUp.TotalSeconds:0} s after the resume to the next pause.",
             [
-                ("cycle lag p99 outside the pauses, worst minute", worstOutsideText, "< 50 ms",
-                    !double.IsNaN(worstOutside) && worstOutside < 50),
+                ("cycle lag p99 outside the pauses, worst minute", worstOutside is null ? "—" : P99(worstOutside.Outside), "< 50 ms",
+                    worstOutside is not null && worstOutside.OutsideLagP99 < 50),
                 ("cycle lag p99 during the pauses (and 10 s after), worst minute",
                     minutes.Count == 0 ? "—" : P99(minutes.MaxBy(m => m.DuringLagP99)!.During), "—", null),
                 ("meltdowns: lost HTTP port (failed /health/live probes), dropped grain calls (host log lines)",

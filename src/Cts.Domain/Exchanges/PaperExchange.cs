@@ -64,16 +64,13 @@ public sealed class PaperExchange(IMarketData market, TimeProvider time, PaperFi
 
     /// <summary>
     /// Fills (or rejects) a market order at the clock's time. Idempotent by client order id: when the ledger already
-    /// holds the id, that order is returned as it is (whatever its symbol and side) and nothing trades.
+    /// holds the id, that order is returned as it is (whatever its symbol and side) and nothing trades. The ledger's
+    /// write is what checks that (<see cref="IPaperLedger.RecordAsync"/> answers with the stored order), so an order
+    /// costs no lookup before it: most orders are new, and at 10,000 engines a lookup each was 10,000 reads at once.
     /// </summary>
     public async Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (await ledger.FindAsync(request.ClientOrderId, cancellationToken).ConfigureAwait(false) is { } existing)
-        {
-            return existing;
-        }
-
         var now = time.GetUtcNow();
         if (BaseAssetOf(request.Symbol) is not { } baseAsset)
         {

@@ -13,9 +13,9 @@ public sealed class RealtimeProcessor : IProcessor
     public async Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
     {
         var trader = context.Trader;
-        if (trader.Book.NeedsReconcile && context.CanPersist)
+        if (context.CanPersist)
         {
-            await trader.Orders.ReconcileAsync(cancellationToken).ConfigureAwait(false);
+            await trader.Orders.ReconcileIfDueAsync(cancellationToken).ConfigureAwait(false);
         }
         foreach (var symbol in context.Symbols)
         {

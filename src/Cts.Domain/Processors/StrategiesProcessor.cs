@@ -6,7 +6,7 @@ namespace Cts.Domain.Processors;
 /// <summary>
 /// Applies the preset's strategy to each symbol's fresh candles: an entry signal opens a position within the risk
 /// limits (never while paused, never twice for the same signal), an exit signal closes the symbol's positions.
-/// Settles orders left pending by an earlier failure first.
+/// Settles orders left pending by an earlier failure first, backing off while that keeps failing (<see cref="ReconcileBackoff"/>).
 /// </summary>
 public sealed class StrategiesProcessor : IProcessor
 {
@@ -15,9 +15,9 @@ public sealed class StrategiesProcessor : IProcessor
     public async Task RunAsync(EngineCycleContext context, CancellationToken cancellationToken)
     {
         var trader = context.Trader;
-        if (trader.Book.NeedsReconcile && context.CanPersist)
+        if (context.CanPersist)
         {
-            await trader.Orders.ReconcileAsync(cancellationToken).ConfigureAwait(false);
+            await trader.Orders.ReconcileIfDueAsync(cancellationToken).ConfigureAwait(false);
         }
         foreach (var symbol in context.Symbols)
         {

@@ -59,6 +59,32 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
     /// <summary>The reason recorded on an entry whose intent could not be written, and which was therefore never sent.</summary>
     public const string WithdrawnReason = "withdrawn: its intent could not be recorded, so it was never sent";
 
+    /// <summary>When the cycles may next try <see cref="ReconcileAsync"/> after it failed.</summary>
+    public ReconcileBackoff Backoff { get; } = new(connectionId);
+
+    /// <summary>
+    /// What a cycle calls: <see cref="ReconcileAsync"/> when there is something to settle and the <see cref="Backoff"/>
+    /// allows it (0 otherwise). A failure is rethrown, for the cycle's health, and pushes the next try back.
+    /// </summary>
+    public async Task<int> ReconcileIfDueAsync(CancellationToken cancellationToken)
+    {
+        if (!book.NeedsReconcile || !Backoff.IsDue(time.GetUtcNow()))
+        {
+            return 0;
+        }
+        try
+        {
+            var settled = await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+            Backoff.Succeeded();
+            return settled;
+        }
+        catch
+        {
+            Backoff.Failed(time.GetUtcNow());
+            throw;
+        }
+    }
+
     /// <summary>
     /// Records withdrawn entries as rejected, then settles every pending intent with the venue; returns how many
     /// pending intents were settled.

@@ -16,7 +16,8 @@ public interface IExchangeFactory
 /// <summary>
 /// Venues by name (data, not scattered <c>if</c>s), each wrapped in the connection's resilience pipeline: every call
 /// that leaves the process has a timeout, transient retries and a circuit breaker. The plain paper venue's market data
-/// never leaves the process and is only metered (<see cref="MeteredExchange"/>); its ledger calls keep the pipeline.
+/// never leaves the process and is only metered (<see cref="MeteredExchange"/>); its ledger calls keep the pipeline's
+/// timeout and breaker, without its retries (the storage client retries each request itself).
 /// </summary>
 public sealed class ExchangeFactory : IExchangeFactory
 {
@@ -49,9 +50,18 @@ public sealed class ExchangeFactory : IExchangeFactory
     public IExchange Create(Connection connection, EngineSettings settings)
     {
         var venue = Venue(connection);
-        var resilient = new ResilientExchange(venue, _resilience.For(connection.Id, ExchangeResilienceOptions.From(settings)), connection.Id,
+        var inProcessPaper = _paperInProcess && connection.Exchange == PaperExchange.VenueName;
+        var options = ExchangeResilienceOptions.From(settings);
+        if (inProcessPaper)
+        {
+            // Its calls are storage requests, which the storage client already retries: retrying each call again here
+            // sent four times as many requests into a storage outage. An order that fails stays pending and is
+            // reconciled, with a backoff, by the engine's cycles.
+            options = options with { MaxRetryAttempts = 0 };
+        }
+        var resilient = new ResilientExchange(venue, _resilience.For(connection.Id, options), connection.Id,
             Observability.CtsMetrics.RecordExchangeCall);
-        return _paperInProcess && connection.Exchange == PaperExchange.VenueName
+        return inProcessPaper
             ? new MeteredExchange(venue, resilient, Observability.CtsMetrics.RecordExchangeCall)
             : resilient;
     }

@@ -9,6 +9,6 @@ public sealed class PaperLedgers(CtsTables tables, decimal startingQuoteBalance 
     /// <summary>The USDT balance a connection's paper account starts with.</summary>
     public decimal StartingQuoteBalance { get; } = startingQuoteBalance;
 
-    /// <summary>The ledger of <paramref name="connectionId"/>. Cheap and stateless: the books live in the table.</summary>
+    /// <summary>The ledger of <paramref name="connectionId"/>. The books live in the table; the ledger keeps the balance rows it last read or wrote (checked by their ETags), so take one per engine run.</summary>
     public IPaperLedger For(string connectionId) => new TablePaperLedger(tables, connectionId, StartingQuoteBalance);
 }

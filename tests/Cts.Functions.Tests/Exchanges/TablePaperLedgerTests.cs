@@ -211,6 +211,76 @@ public sealed class TablePaperLedgerTests(AzuriteFixture azurite)
         Assert.Equal(results[0], await exchanges[1].GetOrderAsync("BTCUSDT", request.ClientOrderId, None));
     }
 
+    [Fact]
+    public async Task An_order_after_the_first_costs_one_storage_request_and_a_balance_another_node_moved_is_read_again()
+    {
+        var prefix = azurite.NewPrefix();
+        var requests = new RequestCount();
+        var counted = new TablePaperLedger(PolicyTables.With(azurite.ConnectionString, prefix, requests), Connection);
+        var other = new TablePaperLedger(azurite.NewTables(prefix), Connection);
+        await counted.RecordAsync(Filled("cts-1", quantity: 0.1m), -100m, Base(0.1m), None);
+
+        var before = requests.Value;
+        await counted.RecordAsync(Filled("cts-2", quantity: 0.2m), -200m, Base(0.2m), None);
+        Assert.Equal(1, requests.Value - before); // the transaction alone: no lookup, no balance reads
+
+        // Another node moves both balances: the kept ETags are stale, the transaction fails, the rows are read again.
+        await other.RecordAsync(Filled("cts-3", quantity: 0.3m), -300m, Base(0.3m), None);
+        Assert.Equal(Filled("cts-4", quantity: 0.4m), await counted.RecordAsync(Filled("cts-4", quantity: 0.4m), -400m, Base(0.4m), None));
+
+        Assert.Equal(9_000m, await other.BalanceAsync("USDT", None));
+        Assert.Equal(1.0m, await other.BalanceAsync("BTC", None));
+        before = requests.Value;
+        await counted.RecordAsync(Filled("cts-5", quantity: 0.5m), -500m, Base(0.5m), None);
+        Assert.Equal(1, requests.Value - before);
+        Assert.Equal((8_500m, 1.5m), (await other.BalanceAsync("USDT", None), await other.BalanceAsync("BTC", None)));
+    }
+
+    [Fact]
+    public async Task A_recording_whose_answer_was_lost_keeps_nothing_and_the_next_order_reads_the_balances_afresh()
+    {
+        var prefix = azurite.NewPrefix();
+        var lose = new LoseFirstInsertAnswer();
+        var ledger = new TablePaperLedger(PolicyTables.With(azurite.ConnectionString, prefix, lose), Connection);
+
+        // The transaction lands, its answer is lost, the client sends it again and storage refuses the duplicate:
+        // the ledger answers with the stored order, and has applied its deltas once.
+        Assert.Equal(Filled("cts-1", quantity: 0.1m), await ledger.RecordAsync(Filled("cts-1", quantity: 0.1m), -100m, Base(0.1m), None));
+        Assert.Equal(1, lose.Lost);
+        await ledger.RecordAsync(Filled("cts-2", quantity: 0.2m), -200m, Base(0.2m), None);
+
+        var reader = new TablePaperLedger(azurite.NewTables(prefix), Connection);
+        Assert.Equal((9_700m, 0.3m), (await reader.BalanceAsync("USDT", None), await reader.BalanceAsync("BTC", None)));
+    }
+
+    /// <summary>Counts every request the table client sends (each try), except table creation.</summary>
+    private sealed class RequestCount : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _value;
+
+        public int Value => Volatile.Read(ref _value);
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            Count(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            Count(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Count(Azure.Core.HttpMessage message)
+        {
+            if (!message.Request.Uri.Path.EndsWith("/Tables", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _value);
+            }
+        }
+    }
+
     private static async Task<List<TableEntity>> RowsAsync(CtsTables tables)
     {
         var table = await tables.GetAsync(TablePaperLedger.TableName);

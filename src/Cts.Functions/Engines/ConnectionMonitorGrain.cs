@@ -13,6 +13,7 @@ namespace Cts.Functions.Engines;
 /// (<see cref="Retention.OrphanEngineSweeper"/>) removes it once it has been Idle or Stopped for <c>retentionDays</c>.
 /// All actions go through the engines themselves and are audited as <c>system</c>.
 /// </summary>
+[Orleans.Concurrency.MayInterleave(nameof(MayInterleave))]
 public sealed partial class ConnectionMonitorGrain(
     ConnectionStore connections, SettingsStore settings, EngineRecords records, ILogger<ConnectionMonitorGrain> logger)
     : Grain, IConnectionMonitorGrain, IRemindable
@@ -39,6 +40,14 @@ public sealed partial class ConnectionMonitorGrain(
         // Survives the node that hosts it: after a crash the reminder activates the monitor on a live node.
         await this.RegisterOrUpdateReminder("monitor", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
     }
+
+    /// <summary>
+    /// Orleans' <see cref="Orleans.Concurrency.MayInterleaveAttribute"/> callback: the reminder's ticks interleave with
+    /// the monitor's pass, which can take longer than a tick may wait when storage is overloaded (ticks expired there).
+    /// A tick only re-arms the timer; one that meets a pass replaces the timer on the same scheduler, so none leaks.
+    /// </summary>
+    public static bool MayInterleave(Orleans.Serialization.Invocation.IInvokable request) =>
+        request.GetInterfaceType() == typeof(IRemindable);
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => EnsureRunning();
 

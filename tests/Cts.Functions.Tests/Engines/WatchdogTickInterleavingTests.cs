@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Cts.Domain.Exchanges;
 using Cts.Domain.Market;
 using Cts.Domain.Trading;
@@ -45,6 +46,34 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
         var status = await Eventually.UntilAsync(() => client.StatusAsync("stuck"), s => s.State() == "Running", TimeSpan.FromSeconds(20),
             "the start completes once the venue answers", () => host.Logs.Tail());
         Assert.Equal("Running", status.State());
+    }
+
+    [Fact]
+    public async Task The_connection_monitors_reminder_tick_is_answered_while_its_pass_waits_on_an_engine()
+    {
+        var venue = new StuckCheckExchange(FaultyExchange.Paper());
+        await using var host = new CtsAppFactory(azurite, null, services =>
+        {
+            services.RemoveAll<IExchangeFactory>();
+            services.AddSingleton(FaultyExchange.Factory(new FaultyExchange(venue)));
+        });
+        using var client = host.CreateClient(Roles.Admin);
+        (await client.PostAsJsonAsync("/api/connections",
+            new { id = "auto-stuck", name = "Auto", exchange = "paper", symbols = new[] { "BTCUSDT" }, autoStart = true })).EnsureSuccessStatusCode();
+
+        // The monitor's pass starts the autoStart engine, whose start waits on the venue: the pass waits with it.
+        var monitor = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IConnectionMonitorGrain>(0);
+        var pass = monitor.RunOnce();
+        await venue.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var now = DateTime.UtcNow;
+        await monitor.AsReference<IRemindable>().ReceiveReminder("monitor", new TickStatus(now, TimeSpan.FromMinutes(1), now))
+            .WaitAsync(TimeSpan.FromSeconds(10));
+
+        venue.Release();
+        await pass.WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(() => client.StatusAsync("auto-stuck"), s => s.State() == "Running", TimeSpan.FromSeconds(20),
+            "the monitor's start completes once the venue answers", () => host.Logs.Tail());
     }
 
     /// <summary>The paper venue, except that its connectivity check waits until <see cref="Release"/>.</summary>

@@ -57,7 +57,7 @@ public sealed class ReconcileBackoffTests
     [Fact]
     public async Task A_failed_reconcile_is_not_tried_again_until_its_backoff_has_passed_and_the_cycles_run_meanwhile()
     {
-        var journal = new CountingJournal { Down = true };
+        var journal = new FlakyJournal { Down = true };
         var strategy = new ScriptedStrategy { Next = StrategySignal.Enter(TradingRig.Start.AddMinutes(-1), "scripted", new Dictionary<string, double>()) };
         var rig = new TradingRig(strategy);
         var book = TradingBook.Empty();
@@ -93,29 +93,5 @@ public sealed class ReconcileBackoffTests
         Assert.Equal(0, orders.Backoff.Failures);
         Assert.Equal(IntentStatus.Rejected, Assert.Single(journal.Inner.Intents).Status);
         Assert.Equal(0, rig.Ledger.OrderCount);
-    }
-
-    /// <summary>The in-memory journal, failing every write while <see cref="Down"/>, counting the settlements it was asked for.</summary>
-    private sealed class CountingJournal : ITradeJournal
-    {
-        public InMemoryTradeJournal Inner { get; } = new();
-        public bool Down { get; set; }
-        public int Completions { get; private set; }
-
-        public Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken) => Inner.LoadAsync(cancellationToken);
-
-        public Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken) =>
-            Down ? throw Unavailable() : Inner.SaveIntentAsync(intent, cancellationToken);
-
-        public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken)
-        {
-            Completions++;
-            return Down ? throw Unavailable() : Inner.CompleteAsync(settled, position, realizedPnlTotal, cancellationToken);
-        }
-
-        public Task SaveMarksAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken) =>
-            Inner.SaveMarksAsync(positions, cancellationToken);
-
-        private static JournalUnavailableException Unavailable() => new("the trade journal cannot be reached", new TimeoutException());
     }
 }

@@ -8,29 +8,10 @@ namespace Cts.Domain.Tests.Trading;
 /// <summary>An entry whose intent write fails (storage down or too slow) is never sent, and is recorded as such once storage answers.</summary>
 public sealed class WithdrawnEntryTests
 {
-    /// <summary>The in-memory journal, except that intent writes fail while <see cref="Down"/>.</summary>
-    private sealed class FlakyJournal : ITradeJournal
-    {
-        public InMemoryTradeJournal Inner { get; } = new();
-        public bool Down { get; set; }
-
-        public Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken) => Inner.LoadAsync(cancellationToken);
-
-        public Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken) => Down
-            ? throw new JournalUnavailableException("the trade journal did not record the intent within 2 s", new TimeoutException())
-            : Inner.SaveIntentAsync(intent, cancellationToken);
-
-        public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken) =>
-            Inner.CompleteAsync(settled, position, realizedPnlTotal, cancellationToken);
-
-        public Task SaveMarksAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken) =>
-            Inner.SaveMarksAsync(positions, cancellationToken);
-    }
-
     [Fact]
     public async Task An_entry_whose_intent_is_not_written_is_not_sent_not_retried_and_later_recorded_as_rejected()
     {
-        var journal = new FlakyJournal { Down = true };
+        var journal = new FlakyJournal { IntentsDown = true };
         var rig = new TradingRig();
         var book = TradingBook.Empty();
         var orders = new OrderExecutor("conn-1", rig.Paper, journal, book, rig.Time);
@@ -44,7 +25,7 @@ public sealed class WithdrawnEntryTests
         Assert.True(book.NeedsReconcile);
         Assert.Empty(book.PendingIntents);
 
-        journal.Down = false;
+        journal.IntentsDown = false;
         await orders.ReconcileAsync(CancellationToken.None);
 
         var recorded = Assert.Single(journal.Inner.Intents);
@@ -58,7 +39,7 @@ public sealed class WithdrawnEntryTests
     [Fact]
     public async Task The_strategies_processor_records_the_withdrawal_once_the_engine_can_persist_again()
     {
-        var journal = new FlakyJournal { Down = true };
+        var journal = new FlakyJournal { IntentsDown = true };
         var strategy = new ScriptedStrategy { Next = StrategySignal.Enter(TradingRig.Start.AddMinutes(-1), "scripted", new Dictionary<string, double>()) };
         var rig = new TradingRig(strategy);
         var book = TradingBook.Empty();
@@ -67,7 +48,7 @@ public sealed class WithdrawnEntryTests
         await rig.Indications.RunAsync(context, CancellationToken.None);
         await Assert.ThrowsAsync<JournalUnavailableException>(() => rig.Strategies.RunAsync(context, CancellationToken.None));
 
-        journal.Down = false;
+        journal.IntentsDown = false;
         context.CanPersist = false;
         await rig.Strategies.RunAsync(context, CancellationToken.None);
         Assert.Empty(journal.Inner.Intents);

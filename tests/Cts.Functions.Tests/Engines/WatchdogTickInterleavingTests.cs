@@ -1,7 +1,4 @@
 using System.Net.Http.Json;
-using Cts.Domain.Exchanges;
-using Cts.Domain.Market;
-using Cts.Domain.Trading;
 using Cts.Functions.Engines;
 using Cts.Functions.Exchanges;
 using Cts.Functions.Security;
@@ -21,18 +18,19 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_watchdog_tick_is_answered_while_a_start_waits_on_the_venue_and_the_start_then_completes()
     {
-        var venue = new StuckCheckExchange(FaultyExchange.Paper());
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var venue = new FaultyExchange(FaultyExchange.Paper()) { HoldChecksUntil = answer.Task };
         await using var host = new CtsAppFactory(azurite, null, services =>
         {
             services.RemoveAll<IExchangeFactory>();
-            services.AddSingleton(FaultyExchange.Factory(new FaultyExchange(venue)));
+            services.AddSingleton(FaultyExchange.Factory(venue));
         });
         using var client = host.CreateClient(Roles.Admin);
         await client.CreatePaperConnectionAsync("stuck");
         (await client.PostAsync("/api/connections/stuck/enable", null)).EnsureSuccessStatusCode();
 
         var start = client.PostAsync("/api/engines/stuck/start", null);
-        await venue.Entered.WaitAsync(TimeSpan.FromSeconds(20));
+        await venue.CheckEntered.WaitAsync(TimeSpan.FromSeconds(20));
 
         // The engine's turn is the start, waiting on the venue; the tick does not wait behind it.
         var engine = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEngineGrain>("stuck");
@@ -41,7 +39,7 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
             .WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(start.IsCompleted, "the start was still waiting on the venue when the tick was answered");
 
-        venue.Release();
+        answer.SetResult();
         (await start).EnsureSuccessStatusCode();
         var status = await Eventually.UntilAsync(() => client.StatusAsync("stuck"), s => s.State() == "Running", TimeSpan.FromSeconds(20),
             "the start completes once the venue answers", () => host.Logs.Tail());
@@ -51,11 +49,12 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_connection_monitors_reminder_tick_is_answered_while_its_pass_waits_on_an_engine()
     {
-        var venue = new StuckCheckExchange(FaultyExchange.Paper());
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var venue = new FaultyExchange(FaultyExchange.Paper()) { HoldChecksUntil = answer.Task };
         await using var host = new CtsAppFactory(azurite, null, services =>
         {
             services.RemoveAll<IExchangeFactory>();
-            services.AddSingleton(FaultyExchange.Factory(new FaultyExchange(venue)));
+            services.AddSingleton(FaultyExchange.Factory(venue));
         });
         using var client = host.CreateClient(Roles.Admin);
         (await client.PostAsJsonAsync("/api/connections",
@@ -64,45 +63,15 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
         // The monitor's pass starts the autoStart engine, whose start waits on the venue: the pass waits with it.
         var monitor = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IConnectionMonitorGrain>(0);
         var pass = monitor.RunOnce();
-        await venue.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        await venue.CheckEntered.WaitAsync(TimeSpan.FromSeconds(30));
 
         var now = DateTime.UtcNow;
         await monitor.AsReference<IRemindable>().ReceiveReminder("monitor", new TickStatus(now, TimeSpan.FromMinutes(1), now))
             .WaitAsync(TimeSpan.FromSeconds(10));
 
-        venue.Release();
+        answer.SetResult();
         await pass.WaitAsync(TimeSpan.FromSeconds(30));
         await Eventually.UntilAsync(() => client.StatusAsync("auto-stuck"), s => s.State() == "Running", TimeSpan.FromSeconds(20),
             "the monitor's start completes once the venue answers", () => host.Logs.Tail());
-    }
-
-    /// <summary>The paper venue, except that its connectivity check waits until <see cref="Release"/>.</summary>
-    private sealed class StuckCheckExchange(IExchange inner) : IExchange
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Entered => _entered.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        public string Name => inner.Name;
-
-        public async Task CheckAsync(CancellationToken cancellationToken)
-        {
-            _entered.TrySetResult();
-            await _released.Task.WaitAsync(cancellationToken);
-            await inner.CheckAsync(cancellationToken);
-        }
-
-        public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) => inner.GetQuoteAsync(symbol, cancellationToken);
-        public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) =>
-            inner.GetCandlesAsync(symbol, count, cancellationToken);
-        public Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken) => inner.PlaceOrderAsync(request, cancellationToken);
-        public Task<OrderResult?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) =>
-            inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
-        public Task<bool> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) =>
-            inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-        public Task<Balance> GetBalanceAsync(string asset, CancellationToken cancellationToken) => inner.GetBalanceAsync(asset, cancellationToken);
     }
 }

@@ -20,7 +20,27 @@ public sealed class FaultyExchange(IExchange inner) : IExchange
     public int Checks => Volatile.Read(ref _checks);
     public string Name => inner.Name;
 
+    /// <summary>When set, every connectivity check waits for this task before it answers: a venue that does not answer yet.</summary>
+    public Task? HoldChecksUntil { get; init; }
+
+    private readonly TaskCompletionSource _checkEntered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the first check has begun (and, with <see cref="HoldChecksUntil"/>, is waiting).</summary>
+    public Task CheckEntered => _checkEntered.Task;
+
     public Task CheckAsync(CancellationToken cancellationToken)
+    {
+        _checkEntered.TrySetResult();
+        return HoldChecksUntil is { } hold ? HeldCheckAsync(hold, cancellationToken) : CheckNowAsync(cancellationToken);
+    }
+
+    private async Task HeldCheckAsync(Task hold, CancellationToken cancellationToken)
+    {
+        await hold.WaitAsync(cancellationToken);
+        await CheckNowAsync(cancellationToken);
+    }
+
+    private Task CheckNowAsync(CancellationToken cancellationToken)
     {
         var attempt = Interlocked.Increment(ref _checks);
         if (RejectCredentials is { } refusal)

@@ -234,19 +234,25 @@ public sealed partial class EngineGrain(
         return Task.CompletedTask;
     }
 
-    private void RemoveWatchdogSoon()
+    private void RemoveWatchdogSoon() => RunOnceLater(TimeSpan.Zero, async () =>
+    {
+        if (!NeedsWatchdog(Current))
+        {
+            await RemoveWatchdogAsync();
+        }
+    });
+
+    /// <summary>Runs <paramref name="work"/> once after <paramref name="due"/>, in a turn of its own (not interleaving), without keeping the engine alive.</summary>
+    private void RunOnceLater(TimeSpan due, Func<Task> work)
     {
         IGrainTimer? once = null;
         once = this.RegisterGrainTimer(async _ =>
         {
             once?.Dispose();
-            if (!NeedsWatchdog(Current))
-            {
-                await RemoveWatchdogAsync();
-            }
+            await work();
         }, new GrainTimerCreationOptions
         {
-            DueTime = TimeSpan.Zero,
+            DueTime = due,
             Period = Timeout.InfiniteTimeSpan,
             Interleave = false,
             KeepAlive = false,
@@ -525,24 +531,13 @@ public sealed partial class EngineGrain(
     /// (registered again if somehow gone) at a spread moment within one watchdog period rather than by every engine in
     /// the minute after a restart, when storage is busiest.
     /// </summary>
-    private void ConfirmWatchdogLater()
+    private void ConfirmWatchdogLater() => RunOnceLater(Spread(WatchdogSlot, TimeSpan.FromMinutes(_options.WatchdogMinutes)), async () =>
     {
-        IGrainTimer? once = null;
-        once = this.RegisterGrainTimer(async _ =>
+        if (NeedsWatchdog(Current))
         {
-            once?.Dispose();
-            if (NeedsWatchdog(Current))
-            {
-                await EnsureWatchdogAsync();
-            }
-        }, new GrainTimerCreationOptions
-        {
-            DueTime = Spread(WatchdogSlot, TimeSpan.FromMinutes(_options.WatchdogMinutes)),
-            Period = Timeout.InfiniteTimeSpan,
-            Interleave = false,
-            KeepAlive = false,
-        });
-    }
+            await EnsureWatchdogAsync();
+        }
+    });
 
     private async Task RemoveWatchdogAsync()
     {

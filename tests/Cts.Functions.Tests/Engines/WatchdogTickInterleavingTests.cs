@@ -20,11 +20,7 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
     {
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var venue = new FaultyExchange(FaultyExchange.Paper()) { HoldChecksUntil = answer.Task };
-        await using var host = new CtsAppFactory(azurite, null, services =>
-        {
-            services.RemoveAll<IExchangeFactory>();
-            services.AddSingleton(FaultyExchange.Factory(venue));
-        });
+        await using var host = HostOn(venue);
         using var client = host.CreateClient(Roles.Admin);
         await client.CreatePaperConnectionAsync("stuck");
         (await client.PostAsync("/api/connections/stuck/enable", null)).EnsureSuccessStatusCode();
@@ -51,11 +47,7 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
     {
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var venue = new FaultyExchange(FaultyExchange.Paper()) { HoldChecksUntil = answer.Task };
-        await using var host = new CtsAppFactory(azurite, null, services =>
-        {
-            services.RemoveAll<IExchangeFactory>();
-            services.AddSingleton(FaultyExchange.Factory(venue));
-        });
+        await using var host = HostOn(venue);
         using var client = host.CreateClient(Roles.Admin);
         (await client.PostAsJsonAsync("/api/connections",
             new { id = "auto-stuck", name = "Auto", exchange = "paper", symbols = new[] { "BTCUSDT" }, autoStart = true })).EnsureSuccessStatusCode();
@@ -74,4 +66,11 @@ public sealed class WatchdogTickInterleavingTests(AzuriteFixture azurite)
         await Eventually.UntilAsync(() => client.StatusAsync("auto-stuck"), s => s.State() == "Running", TimeSpan.FromSeconds(20),
             "the monitor's start completes once the venue answers", () => host.Logs.Tail());
     }
+
+    /// <summary>A host whose every connection trades on <paramref name="venue"/>.</summary>
+    private CtsAppFactory HostOn(FaultyExchange venue) => new(azurite, null, services =>
+    {
+        services.RemoveAll<IExchangeFactory>();
+        services.AddSingleton(FaultyExchange.Factory(venue));
+    });
 }

@@ -75,7 +75,10 @@ public sealed class ForceEntryApiTests(AzuriteFixture azurite) : EngineHostTest(
         var exited = await Eventually.UntilAsync(async () => (await (await Client.GetAsync($"/api/positions/fe-run/{positionId}")).JsonAsync())!,
             p => p["status"]!.GetValue<string>() == "closed", TimeSpan.FromSeconds(15), "the preset's stop-loss exits the forced position");
         Assert.Equal("stop-loss", exited["exitReason"]!.GetValue<string>());
-        Assert.Equal(0, (await Client.StatusAsync("fe-run"))["openPositions"]!.GetValue<int>());
+        // The status read interleaves with the engine's turn, so it can land between the journal's write of the closed
+        // position and the book's settling of it: it follows within that turn.
+        await Eventually.UntilAsync(async () => (await Client.StatusAsync("fe-run"))["openPositions"]!.GetValue<int>(),
+            open => open == 0, TimeSpan.FromSeconds(5), "the status counts no open position once the exit is recorded");
 
         var audit = (await (await Client.GetAsync("/api/engines/fe-run/audit")).JsonAsync())!["entries"]!.AsArray();
         var entry = Assert.Single(audit, e => e!["action"]!.GetValue<string>() == "force-entry");

@@ -36,7 +36,10 @@ public sealed class EngineOptions
     /// <summary>How long SIGTERM waits for in-flight cycles and the final flush before the process exits.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>How long an order intent's write may take on the cycle path before the order is given up (not sent).</summary>
+    /// <summary>
+    /// How long an order intent's write may take on the cycle path before the order is given up (not sent); its settlement
+    /// after the venue's answer has the same bound (past it the order stays pending and is reconciled).
+    /// </summary>
     public int IntentWriteTimeoutSeconds { get; set; } = 5;
 
     /// <summary>How long an engine action may take before the API answers 202 instead of waiting.</summary>

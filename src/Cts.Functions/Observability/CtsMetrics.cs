@@ -13,6 +13,7 @@ namespace Cts.Functions.Observability;
 /// <c>cts_cycle_lag_milliseconds</c> (histogram; processor),
 /// <c>cts_storage_write_duration_milliseconds</c> (histogram; state),
 /// <c>cts_storage_writes_total</c> (counter; table),
+/// <c>cts_storage_requests_dropped_total</c> (counter; lane),
 /// <c>cts_exchange_calls_total</c> (counter; operation, outcome) and
 /// <c>cts_live_relay_dropped_total</c> (counter) and
 /// <c>cts_engines</c> (gauge; state — registered per host by <see cref="EngineStateGauge"/>).
@@ -24,6 +25,7 @@ public static class CtsMetrics
     public const string CycleLagName = "cts.cycle.lag";
     public const string StorageWritesName = "cts.storage.writes";
     public const string StorageWriteDurationName = "cts.storage.write.duration";
+    public const string StorageRequestsDroppedName = "cts.storage.requests.dropped";
     public const string ExchangeCallsName = "cts.exchange.calls";
     public const string EnginesName = "cts.engines";
     public const string RelayDroppedName = "cts.live.relay.dropped";
@@ -47,6 +49,9 @@ public static class CtsMetrics
     private static readonly Histogram<double> StorageWriteDuration = Meter.CreateHistogram<double>(
         StorageWriteDurationName, unit: "ms", description: "Duration of one grain state write to table storage.");
 
+    private static readonly Counter<long> StorageRequestsDropped = Meter.CreateCounter<long>(
+        StorageRequestsDroppedName, description: "Storage requests dropped unsent: their caller gave up while they waited for their lane.");
+
     private static readonly Counter<long> ExchangeCalls = Meter.CreateCounter<long>(
         ExchangeCallsName, description: "Calls to exchange adapters, by operation and outcome.");
 
@@ -65,6 +70,10 @@ public static class CtsMetrics
 
     /// <summary>One write request to the table <paramref name="table"/> (its logical name, without the prefix).</summary>
     public static void CountStorageWrite(string table) => StorageWrites.Add(1, new KeyValuePair<string, object?>("table", table));
+
+    /// <summary>A request of <paramref name="lane"/> whose caller gave up before it was sent (<see cref="Storage.InFlightLimit"/>).</summary>
+    public static void CountStorageRequestDropped(Storage.StorageLane lane) =>
+        StorageRequestsDropped.Add(1, new KeyValuePair<string, object?>("lane", lane == Storage.StorageLane.Trading ? "trading" : "control"));
 
     /// <summary>One grain state write of <paramref name="stateName"/>.</summary>
     public static void RecordStorageWrite(string stateName, TimeSpan elapsed) =>

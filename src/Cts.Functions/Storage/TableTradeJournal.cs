@@ -9,10 +9,13 @@ namespace Cts.Functions.Storage;
 /// position and the PnL total is one atomic entity-group transaction. Only the engine writes its partition.
 /// </summary>
 /// <remarks>
-/// An intent is written on the cycle path before its order is sent, so its write is bounded by
-/// <paramref name="intentWriteTimeout"/> (default <see cref="DefaultIntentWriteTimeout"/>): past it the write counts as
-/// failed (<see cref="JournalUnavailableException"/>), the order is not sent, and a storage stall costs a cycle seconds
-/// rather than as long as the stall lasts.
+/// An intent is written on the cycle path before its order is sent, and settled on it after the order's answer, so
+/// both writes are bounded by <paramref name="intentWriteTimeout"/> (default <see cref="DefaultIntentWriteTimeout"/>),
+/// which includes the time a write waits for its storage lane (<see cref="InFlightLimit"/>): past it the write counts
+/// as failed (<see cref="JournalUnavailableException"/>) and a storage stall or a trade wave costs a cycle seconds
+/// rather than as long as it lasts. An intent not written is not sent; an order whose settlement was not written stays
+/// pending, and the engine's reconciliation settles it from the venue's answer (the settlement is an upsert, so one
+/// that did land is written again unchanged).
 /// </remarks>
 public sealed class TableTradeJournal(CtsTables tables, string connectionId, TimeSpan? intentWriteTimeout = null) : ITradeJournal
 {
@@ -24,23 +27,28 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId, Tim
 
     public Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken) => Guard(() => LoadCoreAsync(cancellationToken));
 
-    public async Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken)
+    public Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken) =>
+        BoundedAsync("the intent", token => SaveIntentCoreAsync(intent, token), cancellationToken);
+
+    public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken) =>
+        BoundedAsync("the settlement of " + settled.ClientOrderId, token => CompleteCoreAsync(settled, position, realizedPnlTotal, token),
+            cancellationToken);
+
+    /// <summary>A cycle-path write, given up after the write timeout (<see cref="JournalUnavailableException"/>).</summary>
+    private async Task BoundedAsync(string what, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_intentWriteTimeout);
         try
         {
-            await Guard(() => SaveIntentCoreAsync(intent, timeout.Token));
+            await Guard(() => write(timeout.Token));
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new JournalUnavailableException(
-                $"the trade journal did not record the intent within {_intentWriteTimeout.TotalSeconds:0.#} s", e);
+                $"the trade journal did not record {what} within {_intentWriteTimeout.TotalSeconds:0.#} s", e);
         }
     }
-
-    public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken) =>
-        Guard(() => CompleteCoreAsync(settled, position, realizedPnlTotal, cancellationToken));
 
     public Task SaveMarksAsync(IReadOnlyCollection<Position> positions, CancellationToken cancellationToken) =>
         Guard(() => SaveMarksCoreAsync(positions, cancellationToken));

@@ -1,0 +1,105 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Cts.Domain.Trading;
+using Cts.Functions.Storage;
+using Cts.Functions.Tests.Infrastructure;
+
+namespace Cts.Functions.Tests.Storage;
+
+/// <summary>
+/// The trade path's tables travel on a lane of their own with a bound on requests in flight (<see cref="InFlightLimit"/>):
+/// while that lane is full, its further requests wait in the node and are dropped unsent when their caller gives up,
+/// and the control lane (grain state, audit, reminders, configuration) is not behind them. Storage is Azurite; the
+/// trading lane's requests are held at the client, after its limit, as a slow endpoint would hold them.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class StorageLaneTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private static readonly DateTimeOffset At = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task While_the_trading_lane_is_full_a_further_trade_request_is_dropped_unsent_and_control_writes_go_through()
+    {
+        await using var lane = await FullTradingLaneAsync();
+
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lane.Trading.AddEntityAsync(new TableEntity("lane", "late"), giveUp.Token));
+        Assert.Equal(CtsTables.MaxTradingInFlight, lane.Stall.Held);
+
+        var audit = await lane.Tables.GetAsync(AuditLog.TableName);
+        var grainState = await lane.Tables.GetAsync(TableGrainStorage.TableName);
+        await audit.AddEntityAsync(new TableEntity("lane", "control")).WaitAsync(TimeSpan.FromSeconds(10));
+        await grainState.UpsertEntityAsync(new TableEntity("lane", "control")).WaitAsync(TimeSpan.FromSeconds(10));
+
+        lane.Stall.End();
+        await Task.WhenAll(lane.Held);
+        Assert.False((await lane.Trading.GetEntityIfExistsAsync<TableEntity>("lane", "late")).HasValue, "the dropped request was never sent");
+        Assert.Equal(CtsTables.MaxTradingInFlight, lane.Stall.Held);
+    }
+
+    [Fact]
+    public async Task An_intent_waiting_for_a_full_lane_is_given_up_within_its_write_timeout_and_not_written()
+    {
+        await using var lane = await FullTradingLaneAsync();
+        var journal = new TableTradeJournal(lane.Tables, "conn-lane", TimeSpan.FromSeconds(1));
+
+        var refused = await Assert.ThrowsAsync<JournalUnavailableException>(() => journal.SaveIntentAsync(Entry("coid-lane"), CancellationToken.None))
+            .WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Contains("within 1 s", refused.Message);
+        Assert.Equal(CtsTables.MaxTradingInFlight, lane.Stall.Held);
+        lane.Stall.End();
+        await Task.WhenAll(lane.Held);
+        Assert.Empty((await journal.LoadAsync(CancellationToken.None)).PendingIntents);
+    }
+
+    [Fact]
+    public async Task A_settlement_storage_does_not_answer_is_given_up_within_the_write_timeout_and_the_intent_stays_pending()
+    {
+        var prefix = azurite.NewPrefix();
+        var stall = new StorageStall();
+        var journal = new TableTradeJournal(PolicyTables.With(azurite.ConnectionString, prefix, stall), "conn-settle", TimeSpan.FromSeconds(1));
+        var intent = Entry("coid-settle");
+        await journal.SaveIntentAsync(intent, CancellationToken.None);
+
+        stall.Begin(Limit);
+        var refused = await Assert.ThrowsAsync<JournalUnavailableException>(() => journal.CompleteAsync(intent with { Status = IntentStatus.Filled },
+            null, 0m, CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(15));
+        stall.End();
+
+        Assert.Contains("settlement of coid-settle", refused.Message);
+        Assert.Equal(intent, Assert.Single((await journal.LoadAsync(CancellationToken.None)).PendingIntents));
+    }
+
+    /// <summary>Tables whose trading lane has <see cref="CtsTables.MaxTradingInFlight"/> writes held in flight.</summary>
+    private async Task<FullLane> FullTradingLaneAsync()
+    {
+        var prefix = azurite.NewPrefix();
+        var stall = new StorageStall();
+        var trading = CtsTables.ClientOptions(prefix, StorageLane.Trading);
+        trading.AddPolicy(stall, HttpPipelinePosition.PerRetry);
+        var tables = new CtsTables(new TableServiceClient(azurite.ConnectionString, CtsTables.ClientOptions(prefix)),
+            new TableServiceClient(azurite.ConnectionString, trading), prefix);
+        var table = await tables.GetAsync(TradingEntities.TableName);
+
+        stall.Begin(Limit);
+        var held = Enumerable.Range(0, CtsTables.MaxTradingInFlight)
+            .Select(i => table.AddEntityAsync(new TableEntity("lane", $"held-{i}"))).ToList();
+        await Eventually.UntilAsync(() => Task.FromResult(stall.Held == CtsTables.MaxTradingInFlight), TimeSpan.FromSeconds(10),
+            "the trading lane's bound of requests is in flight");
+        return new FullLane(tables, table, stall, held);
+    }
+
+    private sealed record FullLane(CtsTables Tables, TableClient Trading, StorageStall Stall, List<Task<Azure.Response>> Held) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Stall.End();
+            await Task.WhenAll(Held).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private static OrderIntent Entry(string clientOrderId) =>
+        new(clientOrderId, "BTCUSDT", OrderSide.Buy, OrderPurpose.Open, 100m, null, clientOrderId, null, At.AddMinutes(-1), At);
+}

@@ -127,4 +127,7 @@ await withBrowser(100000, async (browser) => {
   await dashboard.evaluate(() => document.fonts.ready.then(() => true));
   if ((await violations(dashboard)).length !== 0) { throw new Error(`/dashboard/: CSP violations: ${(await violations(dashboard)).join("; ")}`); }
   step("dashboard shows the cluster on the session, no violation");
+  // The live pages keep polling through their rewiring routes: let the ones in flight go before the browser closes
+  // (a route.fetch whose context is gone would otherwise end the run with an unhandled rejection).
+  await Promise.all([page, unguarded].map((p) => p.unrouteAll({ behavior: "ignoreErrors" })));
 });

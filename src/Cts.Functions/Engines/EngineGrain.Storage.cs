@@ -106,7 +106,15 @@ public sealed partial class EngineGrain
         if (!_degraded)
         {
             _degraded = true;
-            LogDegraded(cause, ConnectionId);
+            if (cause is Cts.Domain.Trading.JournalUnavailableException journal)
+            {
+                // Classified already, and in a trade wave thousands of engines meet it at once: its reason, not its stack.
+                LogDegradedByJournal(ConnectionId, journal.Message);
+            }
+            else
+            {
+                LogDegraded(cause, ConnectionId);
+            }
         }
         Writes.Request();
     }
@@ -136,6 +144,9 @@ public sealed partial class EngineGrain
 
     [LoggerMessage(LogLevel.Error, "Engine {ConnectionId}: storage unavailable, degraded (no new positions until it returns)")]
     private partial void LogDegraded(Exception exception, string connectionId);
+
+    [LoggerMessage(LogLevel.Error, "Engine {ConnectionId}: storage unavailable, degraded (no new positions until it returns): {Reason}")]
+    private partial void LogDegradedByJournal(string connectionId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Engine {ConnectionId}: background state write failed; retrying off the cycle path")]
     private partial void LogBackgroundWriteFailed(Exception exception, string connectionId);

@@ -57,9 +57,10 @@ public sealed class CtsTables
     /// are bounded (<see cref="MaxConnections"/>): with thousands of engines, a storage endpoint that stalls for a
     /// moment would otherwise be hit by hundreds of new connections at once and stall longer. The trading lane has
     /// connections of its own, as many as its <see cref="InFlightLimit"/> lets through, so its requests wait in that
-    /// limit (outside the network timeout) and never in the HTTP handler's queue.
+    /// limit (outside the network timeout) and never in the HTTP handler's queue; <paramref name="limit"/> is that
+    /// limit (a new one of <see cref="MaxTradingInFlight"/> when not given).
     /// </summary>
-    public static TableClientOptions ClientOptions(string prefix, StorageLane lane = StorageLane.Control)
+    public static TableClientOptions ClientOptions(string prefix, StorageLane lane = StorageLane.Control, InFlightLimit? limit = null)
     {
         var options = new TableClientOptions
         {
@@ -71,7 +72,7 @@ public sealed class CtsTables
         options.AddPolicy(new StorageWriteCounter(prefix), HttpPipelinePosition.PerCall);
         if (lane == StorageLane.Trading)
         {
-            options.AddPolicy(new InFlightLimit(lane, MaxTradingInFlight), HttpPipelinePosition.PerRetry);
+            options.AddPolicy(limit ?? new InFlightLimit(lane, MaxTradingInFlight), HttpPipelinePosition.PerRetry);
         }
         options.Retry.Mode = Azure.Core.RetryMode.Exponential;
         options.Retry.MaxRetries = 3;
@@ -97,11 +98,23 @@ public sealed class CtsTables
         return task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The table for a logical name on <paramref name="lane"/>, whatever its own lane: the reads that start or recover
+    /// an engine (its trading partition) travel on the control lane, so a start during a trade wave does not wait
+    /// behind the wave's orders.
+    /// </summary>
+    public async Task<TableClient> GetAsync(string logicalName, StorageLane lane, CancellationToken cancellationToken = default)
+    {
+        var table = await GetAsync(logicalName, cancellationToken).ConfigureAwait(false);
+        return StorageLanes.Of(logicalName) == lane ? table : ClientOf(lane).GetTableClient(table.Name);
+    }
+
+    private TableServiceClient ClientOf(StorageLane lane) => lane == StorageLane.Trading ? _trading : _control;
+
     private async Task<TableClient> CreateAsync(string logicalName)
     {
         // Created on the control lane: a first order of a wave does not wait behind the others to create its table.
         await _control.GetTableClient(NameOf(logicalName)).CreateIfNotExistsAsync().ConfigureAwait(false);
-        var lane = StorageLanes.Of(logicalName) == StorageLane.Trading ? _trading : _control;
-        return lane.GetTableClient(NameOf(logicalName));
+        return ClientOf(StorageLanes.Of(logicalName)).GetTableClient(NameOf(logicalName));
     }
 }

@@ -5,74 +5,131 @@ using Cts.Functions.Observability;
 namespace Cts.Functions.Storage;
 
 /// <summary>
-/// Bounds how many requests of one <see cref="StorageLane"/> are at the storage endpoint at once: the others wait here,
-/// in order, before they are sent. A request whose caller gives up while it waits (an intent past its write timeout, an
-/// order past the exchange timeout) is dropped unsent and counted (<c>cts_storage_requests_dropped_total{lane}</c>).
+/// Bounds how many requests of one <see cref="StorageLane"/> are at the storage endpoint at once: the others wait here
+/// before they are sent, those not marked deferrable (<see cref="StorageUrgency"/>) first, each kind in order. A request
+/// whose caller gives up while it waits (an intent past its write timeout, an order past the exchange timeout) is
+/// dropped unsent and counted (<c>cts_storage_requests_dropped_total{lane}</c>).
 /// </summary>
 /// <remarks>
 /// It runs on every try, before the transport, so the storage client's network timeout measures only the time at the
 /// endpoint. Without it, a wave of thousands of requests queued inside the HTTP handler for a connection, timed out
 /// there, and were sent again by the client's retries; the ones that timed out on the wire aborted their connections,
-/// so storage was flooded with retries and new connections while lifecycle writes waited in the same queue.
+/// so storage was flooded with retries and new connections while lifecycle writes waited in the same queue. Without the
+/// order of urgency, an engine recovering during a wave had its pending orders' reconciliation wait behind other
+/// engines' new entries until it timed out, and its start failed.
 /// </remarks>
 public sealed class InFlightLimit(StorageLane lane, int limit) : HttpPipelinePolicy
 {
-    private readonly SemaphoreSlim _slots = new(limit, limit);
+    private readonly Lock _gate = new();
+    private readonly Queue<TaskCompletionSource> _urgent = new();
+    private readonly Queue<TaskCompletionSource> _deferrable = new();
+    private int _inFlight;
     private int _waiting;
 
     public StorageLane Lane => lane;
 
+    /// <summary>The most requests of the lane at the endpoint at once.</summary>
+    public int Limit => limit;
+
     /// <summary>Requests of the lane at the endpoint now.</summary>
-    public int InFlight => limit - _slots.CurrentCount;
+    public int InFlight
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight;
+            }
+        }
+    }
 
     /// <summary>Requests of the lane waiting to be sent.</summary>
-    public int Waiting => Volatile.Read(ref _waiting);
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting;
+            }
+        }
+    }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        await EnterAsync(message).ConfigureAwait(false);
+        await EnterAsync(message.CancellationToken).ConfigureAwait(false);
         try
         {
             await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
         }
         finally
         {
-            _slots.Release();
+            Leave();
         }
     }
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        EnterAsync(message).AsTask().GetAwaiter().GetResult();
+        EnterAsync(message.CancellationToken).GetAwaiter().GetResult();
         try
         {
             ProcessNext(message, pipeline);
         }
         finally
         {
-            _slots.Release();
+            Leave();
         }
     }
 
-    private async ValueTask EnterAsync(HttpMessage message)
+    private async Task EnterAsync(CancellationToken cancellationToken)
     {
-        if (_slots.Wait(0))
+        cancellationToken.ThrowIfCancellationRequested();
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
         {
-            return;
+            if (_inFlight < limit)
+            {
+                _inFlight++;
+                return;
+            }
+            (StorageUrgency.IsDeferrable ? _deferrable : _urgent).Enqueue(turn);
+            _waiting++;
         }
-        Interlocked.Increment(ref _waiting);
+        using var giveUp = cancellationToken.Register(() =>
+        {
+            if (turn.TrySetCanceled(cancellationToken))
+            {
+                lock (_gate)
+                {
+                    _waiting--;
+                }
+            }
+        });
         try
         {
-            await _slots.WaitAsync(message.CancellationToken).ConfigureAwait(false);
+            await turn.Task.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             CtsMetrics.CountStorageRequestDropped(lane);
             throw;
         }
-        finally
+    }
+
+    /// <summary>Hands the slot to the next waiter still waiting (urgent ones first), or frees it.</summary>
+    private void Leave()
+    {
+        lock (_gate)
         {
-            Interlocked.Decrement(ref _waiting);
+            while (_urgent.TryDequeue(out var next) || _deferrable.TryDequeue(out next))
+            {
+                if (next.TrySetResult())
+                {
+                    _waiting--;
+                    return;
+                }
+            }
+            _inFlight--;
         }
     }
 }

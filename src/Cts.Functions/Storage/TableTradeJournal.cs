@@ -75,7 +75,8 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId, Tim
     /// </summary>
     private async Task<TradingSnapshot> LoadCoreAsync(CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
+        // A start or recovery, not the trade path: on the control lane, so it does not wait behind a trade wave.
+        var table = await tables.GetAsync(TradingEntities.TableName, StorageLane.Control, cancellationToken);
         var partition = TableClient.CreateQueryFilter($"PartitionKey eq {connectionId}");
         var summaryRow = TableClient.CreateQueryFilter($"RowKey eq {TradingEntities.SummaryKey}");
         var filter = $"{partition} and (({TradingEntities.PrefixFilter(TradingEntities.PositionPrefix)} and Status eq 'Open')"
@@ -115,6 +116,8 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId, Tim
     {
         var table = await tables.GetAsync(TradingEntities.TableName, cancellationToken);
         var entity = TradingEntities.ToEntity(connectionId, intent);
+        // A new entry may wait behind every other trade request (settlements, exits, reconciliations); an exit may not.
+        using var urgency = StorageUrgency.Deferrable(intent.Purpose == OrderPurpose.Open);
         try
         {
             await table.AddEntityAsync(entity, cancellationToken);

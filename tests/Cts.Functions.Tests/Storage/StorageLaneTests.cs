@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Cts.Domain.Trading;
 using Cts.Functions.Storage;
@@ -55,6 +56,18 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task While_the_trading_lane_is_full_an_engines_trading_partition_still_loads_for_its_start()
+    {
+        await using var lane = await FullTradingLaneAsync();
+        var journal = new TableTradeJournal(lane.Tables, "conn-start");
+
+        var snapshot = await journal.LoadAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(snapshot.OpenPositions);
+        Assert.Equal(CtsTables.MaxTradingInFlight, lane.Stall.Held);
+    }
+
+    [Fact]
     public async Task A_settlement_storage_does_not_answer_is_given_up_within_the_write_timeout_and_the_intent_stays_pending()
     {
         var prefix = azurite.NewPrefix();
@@ -70,6 +83,110 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
 
         Assert.Contains("settlement of coid-settle", refused.Message);
         Assert.Equal(intent, Assert.Single((await journal.LoadAsync(CancellationToken.None)).PendingIntents));
+    }
+
+    [Fact]
+    public async Task In_a_full_lane_an_exit_goes_before_a_new_entry_that_waited_longer()
+    {
+        var prefix = azurite.NewPrefix();
+        var gate = new ArrivalGate();
+        var limit = new InFlightLimit(StorageLane.Trading, 2);
+        var trading = CtsTables.ClientOptions(prefix, StorageLane.Trading, limit);
+        trading.AddPolicy(gate, HttpPipelinePosition.PerRetry);
+        var tables = new CtsTables(new TableServiceClient(azurite.ConnectionString, CtsTables.ClientOptions(prefix)),
+            new TableServiceClient(azurite.ConnectionString, trading), prefix);
+        var table = await tables.GetAsync(TradingEntities.TableName);
+        var journal = new TableTradeJournal(tables, "conn-urgency", TimeSpan.FromSeconds(60));
+        var held = new[] { table.AddEntityAsync(new TableEntity("lane", "held-0")), table.AddEntityAsync(new TableEntity("lane", "held-1")) };
+        await Eventually.UntilAsync(() => Task.FromResult(gate.Arrivals.Count == 2), TimeSpan.FromSeconds(10), "the lane is full");
+
+        var entry = journal.SaveIntentAsync(Entry("coid-entry"), CancellationToken.None);
+        await Eventually.UntilAsync(() => Task.FromResult(limit.Waiting == 1), TimeSpan.FromSeconds(10), "the entry waits for the lane");
+        var exit = journal.SaveIntentAsync(Entry("coid-exit") with { Side = OrderSide.Sell, Purpose = OrderPurpose.Close, QuoteAmount = null,
+            Quantity = 0.01m, PositionId = "coid-entry", ExitReason = ExitReason.StopLoss }, CancellationToken.None);
+        await Eventually.UntilAsync(() => Task.FromResult(limit.Waiting == 2), TimeSpan.FromSeconds(10), "the exit waits too");
+        gate.ReleaseOne();
+
+        await Eventually.UntilAsync(() => Task.FromResult(gate.Arrivals.Count == 3), TimeSpan.FromSeconds(10), "the freed slot is taken");
+        Assert.Contains("coid-exit", gate.Arrivals[2]);
+        Assert.Equal(1, limit.Waiting);
+        gate.Open();
+        await Task.WhenAll(held.Cast<Task>().Append(entry).Append(exit)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("coid-entry", gate.Arrivals[3]);
+    }
+
+    /// <summary>Holds each write that reaches it until released one at a time (or all, once open), recording the order they came in.</summary>
+    private sealed class ArrivalGate : HttpPipelinePolicy
+    {
+        private readonly Lock _lock = new();
+        private readonly Queue<TaskCompletionSource> _held = new();
+        private readonly List<string> _arrivals = [];
+        private bool _open;
+
+        public IReadOnlyList<string> Arrivals
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _arrivals.ToList();
+                }
+            }
+        }
+
+        public void ReleaseOne()
+        {
+            lock (_lock)
+            {
+                _held.Dequeue().SetResult();
+            }
+        }
+
+        public void Open()
+        {
+            lock (_lock)
+            {
+                _open = true;
+                while (_held.TryDequeue(out var next))
+                {
+                    next.SetResult();
+                }
+            }
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await HoldAsync(message);
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            HoldAsync(message).GetAwaiter().GetResult();
+            ProcessNext(message, pipeline);
+        }
+
+        private Task HoldAsync(HttpMessage message)
+        {
+            if (message.Request.Method == RequestMethod.Get)
+            {
+                return Task.CompletedTask;
+            }
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                // The row is in the request body (an insert posts to the table): keep it whole, the test looks for ids in it.
+                using var body = new MemoryStream();
+                message.Request.Content!.WriteTo(body, CancellationToken.None);
+                _arrivals.Add(System.Text.Encoding.UTF8.GetString(body.ToArray()));
+                if (_open)
+                {
+                    return Task.CompletedTask;
+                }
+                _held.Enqueue(release);
+            }
+            return release.Task;
+        }
     }
 
     /// <summary>Tables whose trading lane has <see cref="CtsTables.MaxTradingInFlight"/> writes held in flight.</summary>

@@ -26,23 +26,6 @@ public sealed class InFlightLimit(StorageLane lane, int limit) : HttpPipelinePol
     private int _inFlight;
     private int _waiting;
 
-    public StorageLane Lane => lane;
-
-    /// <summary>The most requests of the lane at the endpoint at once.</summary>
-    public int Limit => limit;
-
-    /// <summary>Requests of the lane at the endpoint now.</summary>
-    public int InFlight
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _inFlight;
-            }
-        }
-    }
-
     /// <summary>Requests of the lane waiting to be sent.</summary>
     public int Waiting
     {

@@ -36,7 +36,10 @@ public interface IExchange
     /// <summary>The current best bid and ask of <paramref name="symbol"/>.</summary>
     Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken);
 
-    /// <summary>The <paramref name="count"/> most recent completed one-minute candles, oldest first.</summary>
+    /// <summary>
+    /// The <paramref name="count"/> most recent completed one-minute candles, oldest first. The list is never changed
+    /// after it is handed out (callers may share it, and what they compute from it).
+    /// </summary>
     Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken);
 
     /// <summary>

@@ -1,4 +1,4 @@
 namespace Cts.Domain.Market;
 
 /// <summary>Best bid and ask of a symbol at a time.</summary>
-public sealed record Quote(string Symbol, decimal Bid, decimal Ask, decimal Mid, DateTimeOffset At);
+public readonly record struct Quote(string Symbol, decimal Bid, decimal Ask, decimal Mid, DateTimeOffset At);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Cts.Domain.Indicators;
 
 namespace Cts.Domain.Processors;
@@ -6,6 +8,12 @@ namespace Cts.Domain.Processors;
 /// Refreshes each symbol's closed one-minute candles (enough to warm up the strategy three times over) and derives
 /// an indication from them: EMA 9/21, RSI 14 and MACD 12/26/9, pointing the way the MACD histogram points.
 /// </summary>
+/// <remarks>
+/// Every engine on a symbol is handed the same candle list until the minute turns (the paper market and the Binance
+/// market data share one per symbol), so what the indicators make of a list is computed once, kept with the list
+/// while it lives, and shared: ten thousand engines on two symbols compute two indications a minute, not four
+/// thousand a second, and keep no dictionary of their own.
+/// </remarks>
 public sealed class IndicationsProcessor(TimeProvider time) : IProcessor
 {
     private const int MinCandles = 60;
@@ -20,9 +28,15 @@ public sealed class IndicationsProcessor(TimeProvider time) : IProcessor
         {
             var candles = await context.Exchange.GetCandlesAsync(symbol, count, cancellationToken).ConfigureAwait(false);
             context.Candles[symbol] = candles;
-            context.Indications[symbol] = Indicate(symbol, candles);
+            var reading = Readings.GetValue(candles, static c => Read(c));
+            context.Indications[symbol] = new Indication(symbol, time.GetUtcNow(), reading.Direction, reading.Strength, reading.Close, reading.Values);
         }
     }
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<Market.Candle>, Reading> Readings = new();
+
+    /// <summary>What the indicators read from one candle list.</summary>
+    private sealed record Reading(Direction Direction, double Strength, decimal Close, IReadOnlyDictionary<string, double> Values);
 
     /// <summary>How many closed candles each run reads: three times the strategy's warm-up, at least 60, at most 500.</summary>
     public static int CandleCount(Strategies.IStrategy strategy)
@@ -31,7 +45,7 @@ public sealed class IndicationsProcessor(TimeProvider time) : IProcessor
         return Math.Clamp(strategy.WarmupCandles * 3, MinCandles, MaxCandles);
     }
 
-    private Indication Indicate(string symbol, IReadOnlyList<Market.Candle> candles)
+    private static Reading Read(IReadOnlyList<Market.Candle> candles)
     {
         var fast = new Ema(9);
         var slow = new Ema(21);
@@ -63,6 +77,6 @@ public sealed class IndicationsProcessor(TimeProvider time) : IProcessor
         var histogram = macd.Current?.Histogram ?? 0;
         var direction = histogram switch { > 0 => Direction.Up, < 0 => Direction.Down, _ => Direction.Neutral };
         var strength = close > 0 ? Math.Abs(histogram) / (double)close : 0;
-        return new Indication(symbol, time.GetUtcNow(), direction, strength, close, values);
+        return new Reading(direction, strength, close, values.ToFrozenDictionary(StringComparer.Ordinal));
     }
 }

@@ -14,9 +14,6 @@ public sealed class ProcessorHealth
     private int _windowCount;
     private int _windowNext;
 
-    /// <summary>Goes up on every change (a run recorded, counters restored): lets a reader reuse what it built from an unchanged health.</summary>
-    public long Version { get; private set; }
-
     public long Runs { get; private set; }
     public long Successes { get; private set; }
     public long Failures { get; private set; }
@@ -67,7 +64,6 @@ public sealed class ProcessorHealth
     public void Restore(long runs, long successes, long failures, int consecutiveFailures, double? lastLatencyMs,
         DateTimeOffset? lastRunAt, DateTimeOffset? lastSuccessAt, string? lastError)
     {
-        Version++;
         Runs = runs;
         Successes = successes;
         Failures = failures;
@@ -80,7 +76,6 @@ public sealed class ProcessorHealth
 
     private void Record(DateTimeOffset at, TimeSpan latency)
     {
-        Version++;
         Runs++;
         LastRunAt = at;
         LastLatencyMs = Math.Round(latency.TotalMilliseconds, 3);

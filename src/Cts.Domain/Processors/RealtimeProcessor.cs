@@ -17,25 +17,32 @@ public sealed class RealtimeProcessor : IProcessor
         {
             await trader.Orders.ReconcileIfDueAsync(cancellationToken).ConfigureAwait(false);
         }
-        foreach (var symbol in context.Symbols)
+        var symbols = context.Symbols;
+        for (var i = 0; i < symbols.Count; i++)
         {
+            var symbol = symbols[i];
             var quote = await context.Exchange.GetQuoteAsync(symbol, cancellationToken).ConfigureAwait(false);
             context.Marks[symbol] = quote;
-            if (!trader.Book.HasOpenPosition(symbol))
+            if (trader.Book.HasOpenPosition(symbol))
+            {
+                await ProtectAsync(trader, symbol, quote, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Applies the exit rules to the open positions on <paramref name="symbol"/> (most cycles have none: they skip this).</summary>
+    private static async Task ProtectAsync(Trader trader, string symbol, Market.Quote quote, CancellationToken cancellationToken)
+    {
+        foreach (var position in trader.Book.OpenPositions.Where(p => p.Symbol == symbol).ToList())
+        {
+            if (trader.Book.IsClosing(position.Id))
             {
                 continue;
             }
-            foreach (var position in trader.Book.OpenPositions.Where(p => p.Symbol == symbol).ToList())
+            var marked = trader.Book.Mark(position, quote.Bid);
+            if (ExitRules.Evaluate(marked, quote.Bid, trader.Risk) is { } reason)
             {
-                if (trader.Book.IsClosing(position.Id))
-                {
-                    continue;
-                }
-                var marked = trader.Book.Mark(position, quote.Bid);
-                if (ExitRules.Evaluate(marked, quote.Bid, trader.Risk) is { } reason)
-                {
-                    await trader.Orders.CloseAsync(marked, reason, cancellationToken).ConfigureAwait(false);
-                }
+                await trader.Orders.CloseAsync(marked, reason, cancellationToken).ConfigureAwait(false);
             }
         }
     }

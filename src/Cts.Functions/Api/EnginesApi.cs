@@ -73,14 +73,14 @@ public static class EnginesApi
         {
             return Problems.Invalid(errors);
         }
-        var (statuses, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
+        var (lines, next, etag) = await services.Engines.ListAsync(state, top ?? DefaultTop, continuationToken);
         var context = services.Http;
         context.Response.Headers.ETag = etag;
         if (ConditionalRequest.NotModified(context, etag))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        return new EngineListResult(statuses, services.Json.Value.SerializerOptions, services.Time.GetUtcNow(), next);
+        return new EngineListResult(lines, services.Json.Value.SerializerOptions, services.Time.GetUtcNow(), next);
     }
 
     public static async Task<Results<Ok<EngineStatus>, NotFound<ProblemDetails>, ProblemHttpResult, ValidationProblem>> GetEngine(
@@ -159,6 +159,7 @@ public sealed record EngineActionRequest(string? Reason, bool? ClosePositions)
 
 public sealed record EngineActionResponse(bool Changed, EngineStatus Status);
 
+/// <summary>A status-all page as the contract names it; <see cref="EngineListResult"/> writes it from the board's ready documents.</summary>
 public sealed record EngineList(IReadOnlyList<EngineStatus> Engines, int Count, DateTimeOffset AsOf, string? ContinuationToken);
 
 public sealed record AuditList(IReadOnlyList<Cts.Domain.Audit.AuditEntry> Entries, int Count);

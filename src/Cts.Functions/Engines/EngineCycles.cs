@@ -12,17 +12,17 @@ public sealed class EngineCycles
     private readonly IReadOnlyDictionary<ProcessorKind, IProcessor> _processors;
     private readonly TimeProvider _time;
     private readonly TimeSpan _cycleTimeout;
-    private readonly Dictionary<ProcessorKind, (long Version, ProcessorHealthView View)> _views = [];
+    private readonly Dictionary<ProcessorKind, ProcessorHealth> _health;
 
     public EngineCycles(IEnumerable<IProcessor> processors, TimeProvider time, TimeSpan cycleTimeout)
     {
         _processors = processors.ToDictionary(p => p.Kind);
         _time = time;
         _cycleTimeout = cycleTimeout;
-        Health = Enum.GetValues<ProcessorKind>().ToDictionary(k => k, _ => new ProcessorHealth());
+        _health = Enum.GetValues<ProcessorKind>().ToDictionary(k => k, _ => new ProcessorHealth());
     }
 
-    public IReadOnlyDictionary<ProcessorKind, ProcessorHealth> Health { get; }
+    public IReadOnlyDictionary<ProcessorKind, ProcessorHealth> Health => _health;
 
     /// <summary>
     /// The cycle timeout's source, reused from cycle to cycle (cycles of one engine never overlap): a source and a
@@ -48,7 +48,7 @@ public sealed class EngineCycles
     /// <summary>Runs one cycle of <paramref name="kind"/> against <paramref name="context"/>; returns the processor's health and the failure, if any.</summary>
     public async Task<(ProcessorHealth Health, Exception? Failure)> RunAsync(ProcessorKind kind, EngineCycleContext context, CancellationToken cancellationToken)
     {
-        var health = Health[kind];
+        var health = _health[kind];
         var started = _time.GetTimestamp();
         Exception? failure = null;
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
@@ -76,7 +76,7 @@ public sealed class EngineCycles
 
     public void Restore(IReadOnlyDictionary<string, ProcessorHealthRecord> records)
     {
-        foreach (var (kind, health) in Health)
+        foreach (var (kind, health) in _health)
         {
             if (records.TryGetValue(kind.ToWire(), out var r))
             {
@@ -92,22 +92,17 @@ public sealed class EngineCycles
         StringComparer.Ordinal);
 
     /// <summary>
-    /// The health of every processor as the status shows it. A processor's view is built again only when its health
-    /// or interval changed since the last call (views are immutable, so statuses share the unchanged ones): the status
-    /// is built every second for the engine-health event, while indications and strategies run every few seconds.
+    /// The health of every processor as the status shows it, built fresh for each status and kept by nothing here: the
+    /// status is built every second for the engine-health event and the board keeps it as bytes, so its views die
+    /// young. (Views cached from one status to the next were the newest objects of every engine at each collection,
+    /// ten thousand engines' worth promoted each time.)
     /// </summary>
     public Dictionary<string, ProcessorHealthView> View(ProcessorIntervals intervals)
     {
-        var views = new Dictionary<string, ProcessorHealthView>(Health.Count, StringComparer.Ordinal);
-        foreach (var (kind, health) in Health)
+        var views = new Dictionary<string, ProcessorHealthView>(_health.Count, StringComparer.Ordinal);
+        foreach (var (kind, health) in _health)
         {
-            var intervalMs = (int)intervals.Of(kind).TotalMilliseconds;
-            if (!_views.TryGetValue(kind, out var built) || built.Version != health.Version || built.View.IntervalMs != intervalMs)
-            {
-                built = (health.Version, BuildView(health, intervalMs));
-                _views[kind] = built;
-            }
-            views[kind.ToWire()] = built.View;
+            views[kind.ToWire()] = BuildView(health, (int)intervals.Of(kind).TotalMilliseconds);
         }
         return views;
     }

@@ -18,7 +18,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(30);
     private const int Parallelism = 64;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StatusLine> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loadGate = new(1, 1);
     private readonly ConnectionStore _connections;
     private readonly IGrainFactory _grains;
@@ -37,22 +37,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
         connections.Changed += (id, deleted) => bus.Publish(deleted ? EngineEventTypes.ConnectionDeleted : EngineEventTypes.ConnectionCreated, id, new ConnectionNotice(id));
     }
 
-    /// <summary>
-    /// One connection's line: its engine's latest status (null until known) and when that was current. The status is
-    /// kept as the engine built it (immutable) and serialized only when a listing writes it
-    /// (<see cref="Api.EngineListResult"/>): a running engine publishes its status every second, and serializing each
-    /// on arrival cost ten thousand serializations a second at 10,000 engines, for listings that come rarely.
-    /// </summary>
-    private sealed record Entry(EngineStatus? Status, DateTimeOffset At, long Version)
-    {
-        public bool Known => Status is not null;
-
-        public string? State => Status?.State;
-    }
-
-    private Entry Known(EngineStatus status, DateTimeOffset at) => new(status, at, Interlocked.Increment(ref _version));
-
-    private Entry Unknown(DateTimeOffset at) => new(null, at, Interlocked.Increment(ref _version));
+    private StatusLine Unknown(DateTimeOffset at) => new(at, Interlocked.Increment(ref _version));
 
     private sealed record SortedIdsSnapshot(long Membership, string[] Ids);
 
@@ -65,12 +50,12 @@ public sealed partial class EngineStatusBoard : BackgroundService
     {
         await EnsureLoadedAsync(cancellationToken);
         var ids = SortedIds();
-        var statuses = new List<EngineStatus>(Math.Min(top, ids.Length));
+        var lines = new List<StatusLine>(Math.Min(top, ids.Length));
         using var tag = new PageTag();
         var position = afterId is null ? 0 : FirstAfter(ids, afterId);
-        while (position < ids.Length && statuses.Count < top)
+        while (position < ids.Length && lines.Count < top)
         {
-            var chunk = new ArraySegment<string>(ids, position, Math.Min(top - statuses.Count, ids.Length - position));
+            var chunk = new ArraySegment<string>(ids, position, Math.Min(top - lines.Count, ids.Length - position));
             position += chunk.Count;
             if (chunk.Any(id => _entries.TryGetValue(id, out var e) && !e.Known))
             {
@@ -78,16 +63,16 @@ public sealed partial class EngineStatusBoard : BackgroundService
             }
             foreach (var id in chunk)
             {
-                if (_entries.TryGetValue(id, out var entry) && entry.Status is { } status
-                    && (state is null || string.Equals(status.State, state, StringComparison.OrdinalIgnoreCase)))
+                if (_entries.TryGetValue(id, out var line) && line.Known
+                    && (state is null || string.Equals(line.State, state, StringComparison.OrdinalIgnoreCase)))
                 {
-                    statuses.Add(status);
-                    tag.Add(id, entry.Version);
+                    lines.Add(line);
+                    tag.Add(id, line.Version);
                 }
             }
         }
         var next = position < ids.Length ? ids[position - 1] : null;
-        return new BoardPage(statuses, next, tag.Finish(next));
+        return new BoardPage(lines, next, tag.Finish(next));
     }
 
     /// <summary>The listed ids in ordinal order, sorted again only after the membership changed.</summary>
@@ -182,20 +167,12 @@ public sealed partial class EngineStatusBoard : BackgroundService
     /// Takes a newer status of a connection the board lists. A connection it does not list (deleted, or announced
     /// later by another node) is left out: when it is announced it is asked for its status on the next read.
     /// </summary>
-    private void Upsert(string id, EngineStatus status, DateTimeOffset at)
+    private void Upsert(string id, EngineStatus status, DateTimeOffset at, bool onlyIfUnknown = false)
     {
-        Entry? updated = null;
-        while (_entries.TryGetValue(id, out var existing))
+        if (_entries.TryGetValue(id, out var line))
         {
-            if (existing.Known && existing.At > at)
-            {
-                return; // a late event from the node that hosted the engine before
-            }
-            updated ??= Known(status, at);
-            if (_entries.TryUpdate(id, updated, existing))
-            {
-                return;
-            }
+            // A late event from the node that hosted the engine before is refused by the line.
+            line.Take(StatusJson.Write(status), status.State, at, Interlocked.Increment(ref _version), onlyIfUnknown);
         }
     }
 
@@ -235,10 +212,15 @@ public sealed partial class EngineStatusBoard : BackgroundService
                 }
             }
             // Gone from the table and not heard of since the read began: deleted on a node that did not say so.
-            foreach (var (id, entry) in _entries.Where(e => !stored.Contains(e.Key) && e.Value.At < startedAt).ToList())
+            foreach (var (id, line) in _entries.Where(e => !stored.Contains(e.Key) && e.Value.At < startedAt).ToList())
             {
-                if (_entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+                if (_entries.TryRemove(new KeyValuePair<string, StatusLine>(id, line)))
                 {
+                    if (line.At >= startedAt)
+                    {
+                        _entries.TryAdd(id, line); // heard of between the check and the removal: it exists after all
+                        continue;
+                    }
                     MembershipChanged();
                 }
             }
@@ -262,15 +244,12 @@ public sealed partial class EngineStatusBoard : BackgroundService
             {
                 var status = await _grains.GetGrain<IEngineGrain>(id).GetStatus();
                 // Only fill a line still waiting: an event that came meanwhile is at least as new.
-                if (_entries.TryGetValue(id, out var entry) && !entry.Known)
-                {
-                    _entries.TryUpdate(id, Known(status, _time.GetUtcNow()), entry);
-                }
+                Upsert(id, status, _time.GetUtcNow(), onlyIfUnknown: true);
             });
 
     [LoggerMessage(LogLevel.Warning, "Status board: could not reconcile with the connections table; serving what the live events keep current")]
     private partial void LogReconcileFailed(Exception exception);
 }
 
-/// <summary>A page of the status board: the statuses on it, the id to continue after, and an entity tag of the page.</summary>
-public sealed record BoardPage(IReadOnlyList<EngineStatus> Statuses, string? Next, string ETag);
+/// <summary>A page of the status board: the lines on it (each with its engine's status document), the id to continue after, and an entity tag of the page.</summary>
+public sealed record BoardPage(IReadOnlyList<StatusLine> Lines, string? Next, string ETag);

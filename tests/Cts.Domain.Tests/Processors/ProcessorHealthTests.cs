@@ -229,23 +229,6 @@ public sealed class ProcessorHealthTests
     }
 
     [Fact]
-    public void Every_recorded_run_and_every_restore_changes_the_version()
-    {
-        var health = new ProcessorHealth();
-        var fresh = health.Version;
-
-        health.RecordSuccess(T0, Ms(10));
-        var afterSuccess = health.Version;
-        health.RecordFailure(T0.AddSeconds(1), Ms(20), "timeout");
-        var afterFailure = health.Version;
-        health.Restore(7, 6, 1, 0, 12.5, T0, T0, null);
-
-        Assert.True(afterSuccess > fresh);
-        Assert.True(afterFailure > afterSuccess);
-        Assert.True(health.Version > afterFailure);
-    }
-
-    [Fact]
     public void The_p95_of_a_full_window_is_the_nearest_rank_and_leaves_the_window_in_run_order()
     {
         var health = new ProcessorHealth();

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Cts.Functions.Tests.Api;
 
 /// <summary>
-/// The status-all body serialized from the board's statuses straight into the response: byte for byte what
+/// The status-all body written from the board's ready documents straight into the response: byte for byte what
 /// serializing each status with the API's options and the page around them writes, streamed to the client in bounded
 /// pieces rather than assembled whole, and without allocating per document.
 /// </summary>
@@ -32,12 +32,27 @@ public sealed class EngineListResultTests
             State = i % 3 == 0 ? "Running" : "Stopped",
             AllowedActions = ["pause", "stop", "restart"],
             RestartReason = i % 7 == 0 ? "credentials changed — \"quoted\" <tag> é" : null,
+            RestartRequired = i % 7 == 0,
+            Since = i % 2 == 0 ? AsOf.AddMinutes(-i) : null,
+            ConfigVersion = i,
+            ConnectionVersion = i + 1,
+            LastError = i % 6 == 0 ? new EngineError("exchange", "rate limited: 429 — retry after 2 s", AsOf.AddSeconds(-1)) : null,
+            Retry = i % 6 == 0 ? new RetrySchedule(2, 5, i % 12 == 0 ? AsOf.AddSeconds(30) : null) : null,
+            Escalated = i % 11 == 0,
+            Degraded = i % 9 == 0 ? "storage" : null,
             Processors = new Dictionary<string, ProcessorHealthView>
             {
-                ["realtime"] = new() { IntervalMs = 1000, Runs = i * 10, LastError = i % 5 == 0 ? "timed out after 5 s" : null },
+                ["realtime"] = new()
+                {
+                    IntervalMs = 1000, Runs = i * 10, Successes = i * 9, Failures = i, SuccessRate = 0.9, ConsecutiveFailures = i % 3,
+                    LastLatencyMs = i % 2 == 0 ? 1.234 : null, P95LatencyMs = 4.5, LastRunAt = AsOf.AddSeconds(-i % 5),
+                    LastSuccessAt = AsOf.AddSeconds(-2), LastError = i % 5 == 0 ? "timed out after 5 s" : null,
+                },
+                ["strategies"] = new() { IntervalMs = 5000, Runs = i },
             },
             OpenPositions = i % 4,
             RealizedPnl = i * 1.25m,
+            UnrealizedPnl = -i * 0.00000001m,
             UpdatedAt = AsOf.AddSeconds(-i),
         }).ToArray();
 
@@ -73,12 +88,23 @@ public sealed class EngineListResultTests
         return buffer.ToArray();
     }
 
+    /// <summary>The board's lines for <paramref name="statuses"/>: each status serialized once, as it arrives.</summary>
+    private static StatusLine[] Lines(IEnumerable<EngineStatus> statuses)
+    {
+        return statuses.Select((s, i) =>
+        {
+            var line = new StatusLine(AsOf, i);
+            Assert.True(line.Take(StatusJson.Write(s), s.State, AsOf, i));
+            return line;
+        }).ToArray();
+    }
+
     private static async Task<RecordingStream> WriteAsync(IReadOnlyList<EngineStatus> statuses, string? continuationToken)
     {
         var body = new RecordingStream();
         var context = new DefaultHttpContext();
         context.Response.Body = body;
-        await new EngineListResult(statuses, Options, AsOf, continuationToken).ExecuteAsync(context);
+        await new EngineListResult(Lines(statuses), Options, AsOf, continuationToken).ExecuteAsync(context);
         await context.Response.CompleteAsync();
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", context.Response.ContentType);
@@ -123,6 +149,7 @@ public sealed class EngineListResultTests
     {
         var statuses = Statuses(1000);
         var pageBytes = Documents(statuses).Sum(d => (long)d.Length);
+        var lines = Lines(statuses);
 
         async Task<long> AllocatedAsync()
         {
@@ -130,7 +157,7 @@ public sealed class EngineListResultTests
             context.Response.Body = Stream.Null;
             // Over a body that completes at once, the whole write runs synchronously on this thread.
             var before = GC.GetAllocatedBytesForCurrentThread();
-            await new EngineListResult(statuses, Options, AsOf, null).ExecuteAsync(context);
+            await new EngineListResult(lines, Options, AsOf, null).ExecuteAsync(context);
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         await AllocatedAsync(); // warm-up: first-call costs are not per request

@@ -32,7 +32,7 @@ public sealed class EngineStatusBoardReconcileTests(AzuriteFixture azurite)
         await board.StartAsync(CancellationToken.None);
         try
         {
-            Assert.Empty((await board.PageAsync(null, 10, null)).Statuses); // loaded: an empty table
+            Assert.Empty((await board.PageAsync(null, 10, null)).Lines); // loaded: an empty table
             // A connection written by another node, which this board has not been told of: only a reconcile finds it.
             var elsewhere = new ConnectionStore(azurite.NewTables(prefix));
             var now = time.GetUtcNow();

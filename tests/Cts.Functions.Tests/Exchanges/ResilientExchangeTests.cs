@@ -191,7 +191,7 @@ public sealed class ResilientExchangeTests
         Assert.Equal(1, QuoteCalls());
 
         _clock.Advance(Tick);
-        Assert.Same(SomeQuote, await call.WaitAsync(ExchangeTestClock.RealTimeLimit));
+        Assert.Equal(SomeQuote, await call.WaitAsync(ExchangeTestClock.RealTimeLimit));
         Assert.Equal(2, QuoteCalls());
         Assert.Equal([retryAfter], _clock.Scheduled.Select(t => t.DueTime).Where(d => d != Options.AttemptTimeout));
         Assert.Equal([(ExchangeOperation.Quote, ExchangeCallOutcome.Success)], _outcomes);
@@ -246,11 +246,11 @@ public sealed class ResilientExchangeTests
                 attempts.Add(_clock.GetUtcNow());
                 return Task.FromResult(SomeQuote);
             });
-        Assert.Same(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
+        Assert.Equal(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
         Assert.Equal(Options.MinimumThroughput + 1, attempts.Count);
         Assert.Equal(CircuitState.Closed, circuit.CircuitState);
 
-        Assert.Same(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
+        Assert.Equal(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
         Assert.Equal(Options.MinimumThroughput + 2, attempts.Count);
         Assert.Equal(
             [
@@ -308,7 +308,7 @@ public sealed class ResilientExchangeTests
 
         var e = await Assert.ThrowsAsync<ExchangeException>(() => exchangeA.GetQuoteAsync(Symbol, None));
         Assert.Contains("circuit open for connection 'conn-a'", e.Message);
-        Assert.Same(SomeQuote, await exchangeB.GetQuoteAsync(Symbol, None));
+        Assert.Equal(SomeQuote, await exchangeB.GetQuoteAsync(Symbol, None));
         Assert.Equal(2, QuoteCalls());
 
         // New options (a settings change) give the connection a new pipeline; the same options keep it.
@@ -338,7 +338,7 @@ public sealed class ResilientExchangeTests
 
         Assert.Equal(Venue, exchange.Name);
         await exchange.CheckAsync(None);
-        Assert.Same(SomeQuote, await exchange.GetQuoteAsync(Symbol, None));
+        Assert.Equal(SomeQuote, await exchange.GetQuoteAsync(Symbol, None));
         Assert.Same(candles, await exchange.GetCandlesAsync(Symbol, 7, None));
         Assert.Same(order, await exchange.PlaceOrderAsync(request, None));
         Assert.Null(await exchange.GetOrderAsync(Symbol, request.ClientOrderId, None));
@@ -362,7 +362,7 @@ public sealed class ResilientExchangeTests
         var exchange = new ResilientExchange(_venue.Object, ExchangeResilience.Build(Connection, Options, _clock), Connection,
             (_, _) => throw new InvalidOperationException("metrics are down"));
 
-        Assert.Same(SomeQuote, await exchange.GetQuoteAsync(Symbol, None));
+        Assert.Equal(SomeQuote, await exchange.GetQuoteAsync(Symbol, None));
     }
 
     /// <summary>

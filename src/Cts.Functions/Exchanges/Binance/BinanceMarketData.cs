@@ -91,10 +91,11 @@ public sealed class BinanceMarketData(BinanceHttp http, TimeProvider time, TimeS
     /// A value shared by every caller: served while fresh, fetched by the first caller that finds it stale while the
     /// others wait on the same fetch. The fetch runs on its own timeout, so one caller giving up does not fail the rest.
     /// </summary>
-    private sealed class Shared<T> where T : class
+    private sealed class Shared<T>
     {
         private readonly object _gate = new();
-        private T? _value;
+        private bool _hasValue;
+        private T _value = default!;
         private Task<T>? _inFlight;
 
         public Task<T> GetAsync(Func<T, bool> fresh, Func<Task<T>> fetch, CancellationToken cancellationToken)
@@ -102,9 +103,9 @@ public sealed class BinanceMarketData(BinanceHttp http, TimeProvider time, TimeS
             Task<T> task;
             lock (_gate)
             {
-                if (_value is { } value && fresh(value))
+                if (_hasValue && fresh(_value))
                 {
-                    return Task.FromResult(value);
+                    return Task.FromResult(_value);
                 }
                 task = _inFlight ??= Run(fetch);
             }
@@ -118,7 +119,7 @@ public sealed class BinanceMarketData(BinanceHttp http, TimeProvider time, TimeS
                 var value = await Task.Run(fetch).ConfigureAwait(false);
                 lock (_gate)
                 {
-                    _value = value;
+                    (_value, _hasValue) = (value, true);
                 }
                 return value;
             }

@@ -45,8 +45,11 @@ public sealed class EngineCycles
 
     public void MarkFlushed() => HealthDirty = false;
 
-    /// <summary>Runs one cycle of <paramref name="kind"/> against <paramref name="context"/>; returns the processor's health and the failure, if any.</summary>
-    public async Task<(ProcessorHealth Health, Exception? Failure)> RunAsync(ProcessorKind kind, EngineCycleContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one cycle of <paramref name="kind"/> against <paramref name="context"/>; returns the processor's health and
+    /// the failure, if any. A value task: most cycles (paper, no order) complete without waiting, and then cost no task.
+    /// </summary>
+    public async ValueTask<(ProcessorHealth Health, Exception? Failure)> RunAsync(ProcessorKind kind, EngineCycleContext context, CancellationToken cancellationToken)
     {
         var health = _health[kind];
         var started = _time.GetTimestamp();

@@ -45,7 +45,10 @@ public sealed partial class EngineGrain(
     /// <summary>Bumped whenever timers stop, so a tick already queued from an older run can never execute.</summary>
     private int _runGeneration;
 
-    private string ConnectionId => this.GetPrimaryKeyString();
+    /// <summary>The grain's key, read once: the runtime builds a new string from the grain id on every read, and the cycles read it thousands of times a second.</summary>
+    private string ConnectionId => _connectionId ??= this.GetPrimaryKeyString();
+
+    private string? _connectionId;
 
     /// <summary>The intervals of the current run, or the host defaults before the first initialization.</summary>
     private ProcessorIntervals Intervals => _run?.Intervals ?? ProcessorIntervals.From(_options, null);

@@ -41,7 +41,7 @@ public sealed record RetrySchedule(
 
 /// <summary>Processor health as SPEC §2 names it.</summary>
 [GenerateSerializer, Immutable]
-public sealed record ProcessorHealthView
+public readonly record struct ProcessorHealthView
 {
     [Id(0)] public int IntervalMs { get; init; }
     [Id(1)] public long Runs { get; init; }

@@ -10,6 +10,9 @@ namespace Cts.Bench;
 public sealed record BenchOptions
 {
     public int Engines { get; init; } = 10_000;
+
+    /// <summary>How many symbols the engines are spread over, two each (<see cref="BenchSymbols"/>).</summary>
+    public int Symbols { get; init; } = BenchSymbols.Default;
     public bool Quick { get; init; }
 
     /// <summary>How many times the N-engine measurement is repeated (median and worst reported).</summary>
@@ -60,12 +63,12 @@ public sealed record BenchOptions
     /// <summary>The arguments as given, for the report's first line.</summary>
     public string Command { get; init; } = "";
 
-    public const string Usage = "usage: Cts.Bench [--engines N] [--window seconds] [--runs K] [--soak 10m|seconds] [--growth N,N,…] "
+    public const string Usage = "usage: Cts.Bench [--engines N] [--symbols 2–50] [--window seconds] [--runs K] [--soak 10m|seconds] [--growth N,N,…] "
         + "[--peer durabletask [--peer-engines N,N,…]] [--only-scenarios] [--all] [--quick]";
 
     public static BenchOptions Parse(string[] args)
     {
-        int? engines = null, runs = null;
+        int? engines = null, runs = null, symbols = null;
         double? window = null;
         TimeSpan? soak = null;
         List<int>? growth = null, peerEngines = null;
@@ -87,6 +90,9 @@ public sealed record BenchOptions
                     break;
                 case "--engines":
                     engines = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--symbols":
+                    symbols = int.Parse(Next(), CultureInfo.InvariantCulture);
                     break;
                 case "--window":
                     window = double.Parse(Next(), CultureInfo.InvariantCulture);
@@ -132,6 +138,7 @@ public sealed record BenchOptions
         options = options with
         {
             Engines = engines ?? options.Engines,
+            Symbols = symbols ?? options.Symbols,
             Window = window is { } w ? TimeSpan.FromSeconds(w) : options.Window,
             Runs = runs ?? 1,
             Soak = soak,
@@ -142,9 +149,11 @@ public sealed record BenchOptions
             Backtest = all,
             Command = string.Join(' ', args),
         };
-        if (options.Engines < options.IdleStarts + WarmUpStarts || options.Window <= TimeSpan.Zero || options.Runs < 1)
+        if (options.Engines < options.IdleStarts + WarmUpStarts || options.Window <= TimeSpan.Zero || options.Runs < 1
+            || options.Symbols < 2 || options.Symbols > BenchSymbols.All.Length)
         {
-            throw new ArgumentException($"--engines must be at least {options.IdleStarts + WarmUpStarts}, --window positive and --runs at least 1. {Usage}");
+            throw new ArgumentException($"--engines must be at least {options.IdleStarts + WarmUpStarts}, --window positive, --runs at least 1 "
+                + $"and --symbols 2 to {BenchSymbols.All.Length}. {Usage}");
         }
         return options;
     }

@@ -30,18 +30,19 @@ public sealed class CtsApi(HttpClient http)
     /// <summary>Connections per <c>POST /api/config/import</c> document, well under the 64 KiB body limit.</summary>
     public const int ImportBatch = 150;
 
-    /// <summary>A paper connection on two symbols with the default preset, through <c>POST /api/connections</c>.</summary>
-    public async Task CreateConnectionAsync(string id)
+    /// <summary>A paper connection on <paramref name="symbols"/> with the default preset, through <c>POST /api/connections</c>.</summary>
+    public async Task CreateConnectionAsync(string id, string[] symbols)
     {
-        var body = new { id, name = id, exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" } };
+        var body = new { id, name = id, exchange = "paper", symbols };
         await EnsureAsync(await http.PostAsJsonAsync("/api/connections", body), $"create {id}");
     }
 
     /// <summary>
     /// Copies of the connection <paramref name="templateId"/> (as <c>GET /api/config/export</c> shows it) under new ids,
-    /// through <c>POST /api/config/import</c>: one configuration snapshot per document instead of one per connection.
+    /// each on the symbols <paramref name="symbolsOf"/> gives it, through <c>POST /api/config/import</c>: one
+    /// configuration snapshot per document instead of one per connection.
     /// </summary>
-    public async Task ImportCopiesAsync(string templateId, IReadOnlyList<string> ids, int parallelism)
+    public async Task ImportCopiesAsync(string templateId, IReadOnlyList<string> ids, Func<string, string[]> symbolsOf, int parallelism)
     {
         var export = (await http.GetFromJsonAsync<JsonObject>("/api/config/export"))!;
         var template = export["connections"]!.AsArray().Single(c => c!["id"]!.GetValue<string>() == templateId)!;
@@ -52,6 +53,7 @@ public sealed class CtsApi(HttpClient http)
                 var copy = template.DeepClone();
                 copy["id"] = id;
                 copy["name"] = id;
+                copy["symbols"] = new JsonArray(symbolsOf(id).Select(symbol => (JsonNode?)symbol).ToArray());
                 return (JsonNode?)copy;
             }).ToArray());
             var document = new JsonObject

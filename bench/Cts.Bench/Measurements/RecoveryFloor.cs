@@ -5,10 +5,11 @@ using Azure.Data.Tables;
 namespace Cts.Bench.Measurements;
 
 /// <summary>
-/// How fast Azurite alone serves what a recovery of N engines asks of it, measured in the same run: per engine the
-/// reads an engine makes when it recovers (its state row, its connection row, its trading partition) and as many
-/// state-sized writes as the host counted per engine while it recovered, at the host's own storage concurrency
-/// (<c>CtsTables.MaxConnections</c>, 64). Recovery is then reported as a multiple of this floor.
+/// How fast Azurite alone serves what a recovery (or a start) of N engines asks of it, measured in the same run: per
+/// engine the reads an engine makes when it starts or recovers (its state row, its connection row, its trading
+/// partition) and as many state-sized writes as the host counted per engine while it did, at the host's own storage
+/// concurrency (<c>CtsTables.MaxConnections</c>, 64). Recovery is reported as a multiple of this floor, and the bulk
+/// start as a share of the rate it allows.
 /// </summary>
 public static class RecoveryFloor
 {

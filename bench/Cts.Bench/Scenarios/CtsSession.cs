@@ -33,7 +33,7 @@ public sealed class CtsSession : IDisposable
 
     public TimeSpan Enabled { get; private set; }
 
-    public static async Task<CtsSession> StartAsync(string root, string dll, int engines, int parallelism, Action<string> step)
+    public static async Task<CtsSession> StartAsync(string root, string dll, int engines, int symbols, int parallelism, Action<string> step)
     {
         var azurite = await AzuriteProcess.StartAsync(root);
         var host = new HostProcess(dll, azurite.ConnectionString, HostProcess.SampleApiKeys(root));
@@ -43,10 +43,13 @@ public sealed class CtsSession : IDisposable
         {
             step($"Azurite on table :{azurite.TablePort}, blob :{azurite.BlobPort} (pids {string.Join(", ", azurite.Pids)}); launching the host on :{host.HttpPort}");
             await host.LaunchAsync(http, TimeSpan.FromSeconds(90));
-            step($"creating {engines:N0} paper connections (one by POST, the rest by import of {CtsApi.ImportBatch} a time), enabling them {parallelism} at a time");
+            step($"creating {engines:N0} paper connections on {symbols} symbols, two each (one by POST, the rest by import of {CtsApi.ImportBatch} a time), "
+                + $"enabling them {parallelism} at a time");
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            await session.Api.CreateConnectionAsync(session.Ids[0]);
-            await session.Api.ImportCopiesAsync(session.Ids[0], session.Ids[1..], parallelism: 4);
+            var index = session.Ids.Select((id, i) => (id, i)).ToDictionary(e => e.id, e => e.i, StringComparer.Ordinal);
+            string[] SymbolsOf(string id) => BenchSymbols.Of(index[id], symbols);
+            await session.Api.CreateConnectionAsync(session.Ids[0], SymbolsOf(session.Ids[0]));
+            await session.Api.ImportCopiesAsync(session.Ids[0], session.Ids[1..], SymbolsOf, parallelism: 4);
             session.Created = clock.Elapsed;
             var enabled = await Timed.ForEachAsync(session.Ids, parallelism, session.Api.EnableAsync);
             if (enabled.Failures.Count > 0)

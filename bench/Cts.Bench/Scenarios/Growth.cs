@@ -21,7 +21,7 @@ public static class Growth
             CtsSession? session = null;
             try
             {
-                session = await CtsSession.StartAsync(root, dll, engines, options.Parallelism, step);
+                session = await CtsSession.StartAsync(root, dll, engines, options.Symbols, options.Parallelism, step);
                 var bulk = await session.StartAllAsync(options.Parallelism);
                 if (bulk.Failures.Count > 0)
                 {
@@ -47,7 +47,7 @@ public static class Growth
         await File.WriteAllTextAsync(Path.Combine(results, "growth.csv"), Csv(points));
         await File.WriteAllTextAsync(Path.Combine(results, "growth.svg"), GrowthChart.Svg(points));
         report.AddTable("How cost grows with N",
-            $"Each N on a fresh Azurite and host, all engines started, a {options.GrowthWindow.TotalSeconds:0} s window. "
+            $"Each N on a fresh Azurite and host, all engines started, a {options.GrowthWindow.TotalSeconds:0} s window; each engine on two of {options.Symbols} paper symbols. "
             + "Chart: [`growth.svg`](growth.svg) (data: [`growth.csv`](growth.csv)).\n\n![CPU, RSS and cycle lag by number of engines](growth.svg)",
             ["engines", "CPU (cores)", "RSS (MiB)", "RSS per engine (KiB)", "cycle lag p99 (worst processor)", "allocation (MB/s)", "cycles/s"],
             points.Select(p => new[]

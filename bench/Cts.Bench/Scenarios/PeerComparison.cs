@@ -62,7 +62,7 @@ public static class PeerComparison
         CtsSession? session = null;
         try
         {
-            session = await CtsSession.StartAsync(root, dll, engines, options.Parallelism, step);
+            session = await CtsSession.StartAsync(root, dll, engines, options.Symbols, options.Parallelism, step);
             await session.StartAllAsync(options.Parallelism);
             await Task.Delay(Cycle * 2);
             var steady = await SteadyState.MeasureAsync(session.Api, session.Host.Pid, options.PeerWindow);

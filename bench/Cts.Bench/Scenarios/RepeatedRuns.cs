@@ -48,7 +48,8 @@ public static class RepeatedRuns
         var notes = runs.SelectMany((r, i) => r.Notes.Select(n => $"run {i + 1}: {n}"));
         report.AddFigures($"{options.Engines:N0} paper engines, {runs.Count} run(s)",
             $"All three processors at their default cadences (indications and strategies 5 s, realtime 1 s), steady-state window "
-            + $"{options.Window.TotalSeconds:0} s. Each run has its own fresh Azurite and host. Targets are judged on the worst run.",
+            + $"{options.Window.TotalSeconds:0} s. {BenchSymbols.Describe(options.Engines, options.Symbols)} Each run has its own fresh Azurite and host. "
+            + "Targets are judged on the worst run.",
             rows, notes);
     }
 }

@@ -37,7 +37,7 @@ public static class Soak
         CtsSession? session = null;
         try
         {
-            session = await CtsSession.StartAsync(root, dll, options.Engines, options.Parallelism, step);
+            session = await CtsSession.StartAsync(root, dll, options.Engines, options.Symbols, options.Parallelism, step);
             var bulk = await session.StartAllAsync(options.Parallelism);
             if (bulk.Failures.Count > 0)
             {
@@ -119,7 +119,7 @@ public static class Soak
         var meltdowns = (liveFailures > 0 ? 1 : 0) + (dropped > 0 ? 1 : 0);
         report.AddFigures($"Soak: {options.Engines:N0} engines for {options.Soak!.Value.TotalMinutes:0} min, Azurite paused 5 s every minute",
             "Azurite's table and blob processes get SIGSTOP at the start of each minute and SIGCONT 5 s later. \"Outside the pauses\" is from "
-            + $"{CatchUp.TotalSeconds:0} s after the resume to the next pause.",
+            + $"{CatchUp.TotalSeconds:0} s after the resume to the next pause. {BenchSymbols.Describe(options.Engines, options.Symbols)}",
             [
                 ("cycle lag p99 outside the pauses, worst minute", worstOutside is null ? "—" : P99(worstOutside.Outside), "< 50 ms",
                     worstOutside is not null && worstOutside.OutsideLagP99 < 50),

@@ -24,6 +24,12 @@ public sealed class EngineCycleContext(string connectionId, IReadOnlyList<string
     /// </summary>
     public bool CanPersist { get; set; } = true;
 
+    /// <summary>
+    /// True while the engine's node is bringing engines back after a restart: their open positions go unwatched until
+    /// they are back, and storage serves them first, so no new position is opened meanwhile. Exits still run.
+    /// </summary>
+    public bool EntriesHeld { get; set; }
+
     public Dictionary<string, IReadOnlyList<Candle>> Candles { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Indication> Indications { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Quote> Marks { get; } = new(StringComparer.Ordinal);

@@ -45,7 +45,8 @@ public sealed class StrategiesProcessor : IProcessor
     {
         var trader = context.Trader;
         var entryId = ClientOrderId.For(context.ConnectionId, symbol, signalTime, OrderSide.Buy);
-        var gate = EntryGate.CanOpen(trader.Book.Exposure, trader.Risk, context.EntriesPaused || !context.CanPersist, trader.Book.HasUsed(entryId));
+        var gate = EntryGate.CanOpen(trader.Book.Exposure, trader.Risk, context.EntriesPaused || !context.CanPersist || context.EntriesHeld,
+            trader.Book.HasUsed(entryId));
         if (gate.Allowed)
         {
             await trader.Orders.OpenAsync(symbol, signalTime, trader.Risk.PositionSizeQuote, cancellationToken).ConfigureAwait(false);

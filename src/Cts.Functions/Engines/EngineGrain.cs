@@ -419,6 +419,9 @@ public sealed partial class EngineGrain(
         }
         // No new positions while the state cannot be persisted (a write failed, or one is stalled on storage).
         Context.CanPersist = !StorageDegraded;
+        // Nor while this node brings engines back: their open positions are unwatched until they are, and their
+        // recoveries' reads and writes go first (seen at 10,000 engines: new entries took storage from the recovery).
+        Context.EntriesHeld = recoveries.Busy;
         // Not the timer's token: a cycle that has begun runs to its end (bounded by the cycle timeout), so shutdown
         // waits for it instead of cutting an order between "sent" and "recorded".
         var (health, failure) = await _cycles.RunAsync(kind, Context, CancellationToken.None);

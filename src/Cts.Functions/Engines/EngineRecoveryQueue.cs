@@ -31,6 +31,9 @@ public sealed partial class EngineRecoveryQueue(
     /// <summary>Recoveries being completed now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Whether recoveries are waiting or under way: engines of this node open no new position meanwhile.</summary>
+    public bool Busy => Waiting > 0 || InFlight > 0;
+
     /// <summary>Queues the engine's recovery; queuing one twice is harmless (the second finds nothing left to do).</summary>
     public void Enqueue(string connectionId) => _queue.Writer.TryWrite(new Admission(connectionId, 1));
 

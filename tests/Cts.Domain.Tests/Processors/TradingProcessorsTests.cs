@@ -59,6 +59,21 @@ public sealed class TradingProcessorsTests
     }
 
     [Fact]
+    public async Task No_entry_while_the_node_brings_engines_back_and_the_signal_enters_once_it_is_done()
+    {
+        var rig = await RigWithCandlesAsync(new ScriptedStrategy { Next = EnterAt(TradingRig.Start.AddMinutes(-1)) });
+        rig.Context.EntriesHeld = true;
+
+        await rig.Strategies.RunAsync(rig.Context, CancellationToken.None);
+        Assert.Equal(0, rig.Ledger.OrderCount);
+
+        rig.Context.EntriesHeld = false;
+        await rig.Strategies.RunAsync(rig.Context, CancellationToken.None);
+        Assert.Equal(1, rig.Ledger.OrderCount);
+        Assert.Single(rig.Context.Trader.Book.OpenPositions);
+    }
+
+    [Fact]
     public async Task Max_open_positions_is_honoured_across_signals()
     {
         var strategy = new ScriptedStrategy();

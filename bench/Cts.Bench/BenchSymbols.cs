@@ -24,13 +24,12 @@ public static class BenchSymbols
     public static string Describe(int engines, int count) =>
         $"Each engine trades two of {count} paper symbols (about {2 * engines / count:N0} engines per symbol) with the default preset.";
 
-    /// <summary>The two symbols of engine number <paramref name="index"/> among the first <paramref name="count"/>.</summary>
+    /// <summary>
+    /// The two symbols of engine number <paramref name="index"/> among the first <paramref name="count"/> (2 to
+    /// <c>All.Length</c>, which <see cref="BenchOptions.Parse"/> checks).
+    /// </summary>
     public static string[] Of(int index, int count)
     {
-        if (count is < 2 || count > All.Length)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), $"--symbols must be 2 to {All.Length}");
-        }
         // Engine i trades symbol i mod count and the one (1 + i ÷ count mod (count − 1)) after it: every pair in turn.
         var first = index % count;
         var second = (first + 1 + index / count % (count - 1)) % count;

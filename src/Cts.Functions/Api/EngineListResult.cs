@@ -7,8 +7,9 @@ namespace Cts.Functions.Api;
 /// A status-all page (<see cref="EngineList"/>) written from the status board's ready documents straight into the
 /// response's <see cref="System.IO.Pipelines.PipeWriter"/>: each line's document (kept as the API's JSON, see
 /// <see cref="StatusLine"/>) is copied into the pipe's pooled segments, which are flushed to the client whenever they
-/// hold the serializer's buffer size (<see cref="JsonSerializerOptions.DefaultBufferSize"/>). A listing of thousands of engines serializes nothing and builds no buffer the size of
-/// the listing: what a request allocates does not grow with the documents.
+/// hold the serializer's buffer size (<see cref="JsonSerializerOptions.DefaultBufferSize"/>). A listing of thousands of
+/// engines serializes nothing and builds no buffer the size of the listing: what a request allocates does not grow with
+/// the documents.
 /// </summary>
 public sealed class EngineListResult(IReadOnlyList<StatusLine> lines, JsonSerializerOptions json, DateTimeOffset asOf,
     string? continuationToken) : IResult

@@ -65,13 +65,4 @@ public sealed class StatusLine(DateTimeOffset at, long version)
             return true;
         }
     }
-
-    /// <summary>The document as it is now (tests and single reads; a listing writes with <see cref="WriteTo"/>).</summary>
-    public byte[] Document()
-    {
-        lock (_gate)
-        {
-            return _json.AsSpan(0, _length).ToArray();
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Cts.Functions.Api;
 using Cts.Functions.Engines;
+using Cts.Functions.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace Cts.Functions.Tests.Api;
@@ -15,14 +16,7 @@ public sealed class EngineListResultTests
 {
     private static readonly DateTimeOffset AsOf = new DateTimeOffset(2026, 12, 1, 23, 45, 6, 789, TimeSpan.Zero).AddTicks(1234);
 
-    private static readonly JsonSerializerOptions Options = ApiOptions();
-
-    private static JsonSerializerOptions ApiOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ApiJson.Configure(options);
-        return options;
-    }
+    private static readonly JsonSerializerOptions Options = ApiJsonOptions.Response;
 
     /// <summary>Statuses as the board keeps them: as the engines built them.</summary>
     private static EngineStatus[] Statuses(int count) =>

@@ -1,7 +1,8 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Cts.Functions.Api;
 using Cts.Functions.Engines;
+using Cts.Functions.Tests.Infrastructure;
 
 namespace Cts.Functions.Tests.Engines;
 
@@ -15,14 +16,7 @@ public sealed class StatusLineTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 3, 15, 0, 0, TimeSpan.Zero);
 
-    private static readonly JsonSerializerOptions Options = ApiOptions();
-
-    private static JsonSerializerOptions ApiOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ApiJson.Configure(options);
-        return options;
-    }
+    private static readonly JsonSerializerOptions Options = ApiJsonOptions.Response;
 
     private static EngineStatus Status(string state, long runs, string? error = null) => new()
     {
@@ -38,7 +32,16 @@ public sealed class StatusLineTests
         UpdatedAt = At,
     };
 
-    private static string Text(StatusLine line) => Encoding.UTF8.GetString(line.Document());
+    /// <summary>The line's document as a listing writes it.</summary>
+    private static string Text(StatusLine line)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Assert.True(line.WriteTo(writer));
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     [Fact]
     public void A_newer_status_replaces_the_document_and_a_late_one_is_refused()

@@ -20,6 +20,7 @@ public sealed class EngineCycles
         _time = time;
         _cycleTimeout = cycleTimeout;
         _health = Enum.GetValues<ProcessorKind>().ToDictionary(k => k, _ => new ProcessorHealth());
+        FlushedAt = time.GetUtcNow();
     }
 
     public IReadOnlyDictionary<ProcessorKind, ProcessorHealth> Health => _health;
@@ -43,7 +44,28 @@ public sealed class EngineCycles
     /// <summary>True when health changed since the last <see cref="MarkFlushed"/>.</summary>
     public bool HealthDirty { get; private set; }
 
-    public void MarkFlushed() => HealthDirty = false;
+    /// <summary>
+    /// True when, since the last <see cref="MarkFlushed"/>, a cycle failed or a failing processor succeeded again: a change
+    /// an operator reading storage after a crash must see. Successes that only advance the counters are routine.
+    /// </summary>
+    public bool HealthChangedNotably { get; private set; }
+
+    /// <summary>When health was last written (or, before that, when these cycles were created).</summary>
+    public DateTimeOffset FlushedAt { get; private set; }
+
+    public void MarkFlushed()
+    {
+        HealthDirty = false;
+        HealthChangedNotably = false;
+        FlushedAt = _time.GetUtcNow();
+    }
+
+    /// <summary>
+    /// Whether the health flush due now should write: a notable change at every flush, routine progress once
+    /// <paramref name="routineEvery"/> has passed since the last write.
+    /// </summary>
+    public bool HealthFlushDue(TimeSpan routineEvery) =>
+        HealthChangedNotably || (HealthDirty && _time.GetUtcNow() - FlushedAt >= routineEvery);
 
     /// <summary>
     /// Runs one cycle of <paramref name="kind"/> against <paramref name="context"/>; returns the processor's health and
@@ -52,6 +74,7 @@ public sealed class EngineCycles
     public async ValueTask<(ProcessorHealth Health, Exception? Failure)> RunAsync(ProcessorKind kind, EngineCycleContext context, CancellationToken cancellationToken)
     {
         var health = _health[kind];
+        var wasFailing = health.ConsecutiveFailures > 0;
         var started = _time.GetTimestamp();
         Exception? failure = null;
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
@@ -74,6 +97,7 @@ public sealed class EngineCycles
         }
         Observability.CtsMetrics.RecordCycle(kind.ToWire(), _time.GetElapsedTime(started), failure is null);
         HealthDirty = true;
+        HealthChangedNotably |= failure is not null || wasFailing;
         return (health, failure);
     }
 

@@ -29,7 +29,11 @@ public sealed partial class EngineGrain
     /// <summary>Whether the engine's state can be persisted now: not after a failed write, nor while one is stalled.</summary>
     private bool CanPersistNow() => !StorageDegraded;
 
-    private bool StorageDegraded => _degraded || Writes.IsStalled(StallThreshold);
+    /// <summary>
+    /// Degraded: a write of this engine failed, or its write in flight is stalled, or the node's probe says storage does
+    /// not take writes now (<see cref="StorageWatch"/>; an engine may not have written for minutes).
+    /// </summary>
+    private bool StorageDegraded => _degraded || Writes.IsStalled(StallThreshold) || storage.Degraded;
 
     /// <summary>
     /// Writes the engine state now and returns once written; a storage outage marks the engine degraded and is rethrown.

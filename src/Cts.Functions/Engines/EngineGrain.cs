@@ -27,6 +27,7 @@ public sealed partial class EngineGrain(
     Live.EngineEventBus events,
     EngineRecoveryQueue recoveries,
     BackgroundWriteSlots backgroundWrites,
+    StorageWatch storage,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<EngineGrain> logger) : Grain, IEngineGrain, IRemindable
@@ -452,10 +453,14 @@ public sealed partial class EngineGrain(
         }
     }
 
-    /// <summary>The health flush timer: asks for a background write and returns at once, so no cycle ever waits on it.</summary>
+    /// <summary>
+    /// The health flush timer: when the health is due (<see cref="EngineCycles.HealthFlushDue"/>) asks for a background
+    /// write and returns at once, so no cycle ever waits on it.
+    /// </summary>
     private Task FlushHealthIfDirtyAsync(int generation)
     {
-        if (generation == _runGeneration && _cycles.HealthDirty)
+        // While storage is degraded every flush asks: the write that goes through is the catch-up that clears it.
+        if (generation == _runGeneration && (StorageDegraded || _cycles.HealthFlushDue(TimeSpan.FromSeconds(_options.HealthRoutineFlushSeconds))))
         {
             Writes.Request();
         }

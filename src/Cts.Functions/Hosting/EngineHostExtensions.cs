@@ -48,6 +48,9 @@ public static class EngineHostExtensions
         services.AddSingleton<EngineRunBuilder>();
         // Bounds the engines' background writes in flight, so flushes never crowd out transitions, intents and audit.
         services.AddSingleton<BackgroundWriteSlots>();
+        // Probes storage every second, so engines that write rarely still know at once when they cannot persist.
+        services.AddSingleton<StorageWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageWatch>());
         services.AddSingleton<Live.EngineEventBus>();
         // Forwards the live events of this node's engines to the other nodes of the cluster and takes theirs.
         services.AddHostedService<Live.ClusterEventRelay>();

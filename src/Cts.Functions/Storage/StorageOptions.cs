@@ -10,4 +10,10 @@ public sealed class StorageOptions
 
     /// <summary>Prefix of every table and blob container name, so tests and environments can share an account.</summary>
     public string Prefix { get; set; } = "cts";
+
+    /// <summary>
+    /// How often each node probes storage with one small write (<see cref="StorageWatch"/>), so its engines know at once
+    /// when their state cannot be persisted, however rarely they write themselves.
+    /// </summary>
+    public int ProbeSeconds { get; set; } = 1;
 }

@@ -26,7 +26,11 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
     private static readonly TimeSpan SigtermLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>Engines flush their run counters every second, so progress is visible in storage without asking the host.</summary>
-    private static readonly Dictionary<string, string?> FlushEverySecond = new() { ["cts__engine__healthFlushSeconds"] = "1" };
+    private static readonly Dictionary<string, string?> FlushEverySecond = new()
+    {
+        ["cts__engine__healthFlushSeconds"] = "1",
+        ["cts__engine__healthRoutineFlushSeconds"] = "1",
+    };
 
     [Fact]
     public async Task Killed_host_brings_running_and_paused_engines_back_without_any_request()
@@ -78,7 +82,7 @@ public sealed class CrashRecoveryTests(AzuriteFixture azurite, ITestOutputHelper
         var rows = new EngineStateTable(azurite.ConnectionString, prefix);
         // No periodic health flush during this launch: counters found in storage after the exit were written by the shutdown.
         await using var first = new HostProcess(azurite.ConnectionString, prefix,
-            settings: new Dictionary<string, string?> { ["cts__engine__healthFlushSeconds"] = "600" });
+            settings: new Dictionary<string, string?> { ["cts__engine__healthFlushSeconds"] = "600", ["cts__engine__healthRoutineFlushSeconds"] = "600" });
         await first.StartAsync();
         await StartEnginesAsync(first);
         var lastSeen = await WaitUntilRunsAdvanceOverHttpAsync(first, Deadline.In(TimeSpan.FromSeconds(15)));

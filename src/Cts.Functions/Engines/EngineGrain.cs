@@ -478,7 +478,7 @@ public sealed partial class EngineGrain(
         var (previous, since, updated) = (state.State.State, state.State.Since, state.State.UpdatedAt);
         void Apply()
         {
-            state.State.State = next.ToString();
+            state.State.State = next.Name();
             state.State.Since = now;
             state.State.UpdatedAt = now;
             Snapshot();
@@ -509,7 +509,7 @@ public sealed partial class EngineGrain(
     private async Task RecordAsync(string actor, string action, EngineState from, string? reason, string outcome, string? correlationId,
         EngineState? to = null, string? detail = null)
     {
-        var entry = new AuditEntry(time.GetUtcNow(), actor, action, ConnectionId, from.ToString(), (to ?? Current).ToString(),
+        var entry = new AuditEntry(time.GetUtcNow(), actor, action, ConnectionId, from.Name(), (to ?? Current).Name(),
             reason, outcome, correlationId, detail);
         if (StorageDegraded)
         {
@@ -590,7 +590,7 @@ public sealed partial class EngineGrain(
         return new EngineStatus
         {
             ConnectionId = ConnectionId,
-            State = current.ToString(),
+            State = current.Name(),
             AllowedActions = AllowedActionNames(current),
             Since = s.Since,
             ConfigVersion = s.ConfigVersion,

@@ -25,6 +25,7 @@ public sealed partial class ClusterEventRelay(
         new BoundedChannelOptions(OutboxCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
         _ => Observability.CtsMetrics.RecordRelayDropped());
     private RelayPeer[] _peers = [];
+    private Action<RelayedEvent>? _forwardToOutbox;
     private Inbox? _inbox;
     private DateTimeOffset _nextJoin = DateTimeOffset.MinValue;
 
@@ -48,7 +49,6 @@ public sealed partial class ClusterEventRelay(
         _inbox = new Inbox(bus, lag);
         var inbox = grains.CreateObjectReference<IEngineEventRelay>(_inbox);
         var directory = grains.GetGrain<IEventRelayDirectoryGrain>(0);
-        bus.ForwardLocalEvents(e => _outbox.Writer.TryWrite(e));
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -70,7 +70,7 @@ public sealed partial class ClusterEventRelay(
         }
         finally
         {
-            bus.ForwardLocalEvents(_ => { });
+            bus.ForwardLocalEvents(null);
             await LeaveAsync(directory, nodeId);
             grains.DeleteObjectReference<IEngineEventRelay>(inbox);
         }
@@ -91,7 +91,7 @@ public sealed partial class ClusterEventRelay(
             {
                 LogPeers(peers.Length);
             }
-            _peers = peers;
+            SetPeers(peers);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -118,9 +118,20 @@ public sealed partial class ClusterEventRelay(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Gone or stuck: skip it until the directory lists it again (a node that left is not listed after its expiry).
-            _peers = _peers.Where(p => p.NodeId != peer.NodeId).ToArray();
+            SetPeers(_peers.Where(p => p.NodeId != peer.NodeId).ToArray());
             LogSendFailed(peer.NodeId, batch.Length, e);
         }
+    }
+
+    /// <summary>
+    /// Takes the peers to send to, and has the bus forward local events only while there are any: a node alone
+    /// builds no relayed event and no batch (nothing would receive them; a peer that joins later gets what follows).
+    /// </summary>
+    private void SetPeers(RelayPeer[] peers)
+    {
+        _peers = peers;
+        _forwardToOutbox ??= e => _outbox.Writer.TryWrite(e);
+        bus.ForwardLocalEvents(peers.Length > 0 ? _forwardToOutbox : null);
     }
 
     private async Task LeaveAsync(IEventRelayDirectoryGrain directory, string nodeId)

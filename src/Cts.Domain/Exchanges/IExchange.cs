@@ -33,8 +33,11 @@ public interface IExchange
         return new ExchangeProbe(true, time.GetElapsedTime(started).TotalMilliseconds, 0, true, [], null);
     }
 
-    /// <summary>The current best bid and ask of <paramref name="symbol"/>.</summary>
-    Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken);
+    /// <summary>
+    /// The current best bid and ask of <paramref name="symbol"/>. A value task: every running engine asks for its quotes
+    /// every second, and a venue that has the quote at hand (paper, a fresh shared quote) answers without allocating.
+    /// </summary>
+    ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken);
 
     /// <summary>
     /// The <paramref name="count"/> most recent completed one-minute candles, oldest first. The list is never changed

@@ -56,8 +56,8 @@ public sealed class PaperExchange(IMarketData market, TimeProvider time, PaperFi
         return Task.FromResult(new ExchangeProbe(untradable.Count == 0, clock.GetElapsedTime(started).TotalMilliseconds, 0, true, rules, reason));
     }
 
-    public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
-        Task.FromResult(market.QuoteAt(symbol, time.GetUtcNow()));
+    public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
+        new(market.QuoteAt(symbol, time.GetUtcNow()));
 
     public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) =>
         Task.FromResult(market.RecentCandles(symbol, time.GetUtcNow(), count));

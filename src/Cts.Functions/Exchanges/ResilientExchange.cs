@@ -111,8 +111,8 @@ public sealed class ResilientExchange(IExchange inner, ResiliencePipeline pipeli
     public Task<ExchangeProbe> ProbeAsync(IReadOnlyList<string> symbols, TimeProvider time, CancellationToken cancellationToken) =>
         RunAsync(ExchangeOperation.Probe, ct => _inner.ProbeAsync(symbols, time, ct), cancellationToken);
 
-    public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
-        RunAsync(ExchangeOperation.Quote, ct => _inner.GetQuoteAsync(symbol, ct), cancellationToken);
+    public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
+        new(RunAsync(ExchangeOperation.Quote, ct => _inner.GetQuoteAsync(symbol, ct).AsTask(), cancellationToken));
 
     public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) =>
         RunAsync(ExchangeOperation.Candles, ct => _inner.GetCandlesAsync(symbol, count, ct), cancellationToken);

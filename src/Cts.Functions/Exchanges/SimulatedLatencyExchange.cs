@@ -26,7 +26,7 @@ public sealed class SimulatedLatencyExchange(IExchange inner, TimeSpan latency, 
         return probe with { LatencyMs = clock.GetElapsedTime(started).TotalMilliseconds };
     }
 
-    public async Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken)
+    public async ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken)
     {
         await DelayAsync(cancellationToken);
         return await inner.GetQuoteAsync(symbol, cancellationToken);

@@ -155,7 +155,7 @@ public sealed class ExchangeChaosTests(ITestOutputHelper output)
         // cycles would).
         _journal.Enabled = false;
         _clock.Advance(_options.BreakDuration);
-        await CallAsync(Cycles, ExchangeOperation.Quote, () => _exchange.GetQuoteAsync(Symbol, None));
+        await CallAsync(Cycles, ExchangeOperation.Quote, () => _exchange.GetQuoteAsync(Symbol, None).AsTask());
         await ReconcileAsync(Cycles);
         Assert.Equal(CircuitState.Closed, circuit.CircuitState);
         Assert.Empty(_pending);
@@ -182,7 +182,7 @@ public sealed class ExchangeChaosTests(ITestOutputHelper output)
         {
             await ReconcileAsync(cycle);
             await CallAsync(cycle, ExchangeOperation.Candles, () => _exchange.GetCandlesAsync(Symbol, CandleCount, None));
-            await CallAsync(cycle, ExchangeOperation.Quote, () => _exchange.GetQuoteAsync(Symbol, None));
+            await CallAsync(cycle, ExchangeOperation.Quote, () => _exchange.GetQuoteAsync(Symbol, None).AsTask());
             if (cycle % OrderEvery == 0)
             {
                 var id = ClientOrderId.For(Connection, Symbol, Start.AddMinutes(cycle), OrderSide.Buy);
@@ -508,7 +508,7 @@ public sealed class ExchangeChaosTests(ITestOutputHelper output)
 
         public Task CheckAsync(CancellationToken cancellationToken) => _venue.CheckAsync(cancellationToken);
 
-        public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
+        public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
             _venue.GetQuoteAsync(symbol, cancellationToken);
 
         public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) =>

@@ -22,14 +22,15 @@ public sealed class MeteredExchangeTests
     private MeteredExchange Metered() => new(_venue.Object, _resilient.Object, (operation, outcome) => _outcomes.Add((operation, outcome)));
 
     [Fact]
-    public async Task A_quote_that_is_ready_at_once_returns_the_venues_own_task_and_reports_success()
+    public async Task A_quote_that_is_ready_at_once_passes_through_without_a_task_and_reports_success()
     {
-        var quote = Task.FromResult(SomeQuote);
+        var quote = new ValueTask<Quote>(SomeQuote);
         _venue.Setup(v => v.GetQuoteAsync(Symbol, It.IsAny<CancellationToken>())).Returns(quote);
 
         var returned = Metered().GetQuoteAsync(Symbol, CancellationToken.None);
 
-        Assert.Same(quote, returned);
+        // Equal value tasks hold the same result and no task: nothing was allocated to pass the quote on.
+        Assert.True(returned.Equals(quote), "the quote came back wrapped in a task");
         Assert.Equal(SomeQuote, await returned);
         Assert.Equal([(ExchangeOperation.Quote, ExchangeCallOutcome.Success)], _outcomes);
     }
@@ -57,7 +58,7 @@ public sealed class MeteredExchangeTests
         var fault = new ExchangeException(kind, "refused");
         _venue.Setup(v => v.GetQuoteAsync(Symbol, It.IsAny<CancellationToken>())).ThrowsAsync(fault);
 
-        var thrown = await Assert.ThrowsAsync<ExchangeException>(() => Metered().GetQuoteAsync(Symbol, CancellationToken.None));
+        var thrown = await Assert.ThrowsAsync<ExchangeException>(() => Metered().GetQuoteAsync(Symbol, CancellationToken.None).AsTask());
 
         Assert.Same(fault, thrown);
         Assert.Equal([(ExchangeOperation.Quote, outcome)], _outcomes);
@@ -69,10 +70,10 @@ public sealed class MeteredExchangeTests
         _venue.Setup(v => v.GetCandlesAsync(Symbol, 10, It.IsAny<CancellationToken>())).Throws(new InvalidOperationException("bug"));
         using var canceled = new CancellationTokenSource();
         canceled.Cancel();
-        _venue.Setup(v => v.GetQuoteAsync(Symbol, canceled.Token)).Returns(Task.FromCanceled<Quote>(canceled.Token));
+        _venue.Setup(v => v.GetQuoteAsync(Symbol, canceled.Token)).Returns(new ValueTask<Quote>(Task.FromCanceled<Quote>(canceled.Token)));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Metered().GetCandlesAsync(Symbol, 10, CancellationToken.None));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Metered().GetQuoteAsync(Symbol, canceled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Metered().GetQuoteAsync(Symbol, canceled.Token).AsTask());
 
         Assert.Equal([(ExchangeOperation.Candles, ExchangeCallOutcome.Error), (ExchangeOperation.Quote, ExchangeCallOutcome.Canceled)], _outcomes);
     }

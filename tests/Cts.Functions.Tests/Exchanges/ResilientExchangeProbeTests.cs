@@ -45,7 +45,7 @@ public sealed class ResilientExchangeProbeTests
         public string Name => "plain";
         public Task CheckAsync(CancellationToken cancellationToken) =>
             throw new ExchangeException(ExchangeFaultKind.CredentialsRejected, "key refused");
-        public Task<Cts.Domain.Market.Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<Cts.Domain.Market.Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Cts.Domain.Market.Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
         public Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();

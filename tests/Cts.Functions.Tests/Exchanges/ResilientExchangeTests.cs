@@ -56,11 +56,11 @@ public sealed class ResilientExchangeTests
             .Returns((string _, CancellationToken ct) =>
             {
                 Interlocked.Increment(ref calls);
-                return Hang<Quote>(ct);
+                return new ValueTask<Quote>(Hang<Quote>(ct));
             });
         var exchange = Resilient(options);
 
-        var call = exchange.GetQuoteAsync(Symbol, None);
+        var call = exchange.GetQuoteAsync(Symbol, None).AsTask();
 
         TimeSpan[] backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800)];
         for (var attempt = 1; attempt <= options.MaxRetryAttempts + 1; attempt++)
@@ -99,12 +99,12 @@ public sealed class ResilientExchangeTests
             .Returns((string _, CancellationToken ct) =>
             {
                 Interlocked.Increment(ref calls);
-                return Hang<Quote>(ct);
+                return new ValueTask<Quote>(Hang<Quote>(ct));
             });
         var exchange = Resilient();
         using var cycle = new CancellationTokenSource();
 
-        var call = exchange.GetQuoteAsync(Symbol, cycle.Token);
+        var call = exchange.GetQuoteAsync(Symbol, cycle.Token).AsTask();
         await _clock.WaitForTimerAsync(Options.AttemptTimeout);
         await cycle.CancelAsync();
 
@@ -182,7 +182,7 @@ public sealed class ResilientExchangeTests
             .ReturnsAsync(SomeQuote);
         var exchange = Resilient(); // jitter on: the venue's delay replaces the backoff
 
-        var call = exchange.GetQuoteAsync(Symbol, None);
+        var call = exchange.GetQuoteAsync(Symbol, None).AsTask();
         await _clock.WaitForTimerAsync(retryAfter);
         Assert.Equal(1, QuoteCalls());
 
@@ -204,7 +204,7 @@ public sealed class ResilientExchangeTests
             .ThrowsAsync(ExchangeThrottling.Throttled("418 banned for a minute", TimeSpan.FromSeconds(60)));
         var exchange = Resilient();
 
-        var e = await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(Symbol, None));
+        var e = await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(Symbol, None).AsTask());
 
         Assert.Equal(ExchangeFaultKind.Transient, e.Kind);
         Assert.True(e.TryGetRetryAfter(out var retryAfter));
@@ -225,7 +225,7 @@ public sealed class ResilientExchangeTests
 
         // Open: not sent, no attempt, no timer, nothing waited for.
         var scheduled = _clock.Scheduled.Count;
-        var fast = exchange.GetQuoteAsync(Symbol, None);
+        var fast = exchange.GetQuoteAsync(Symbol, None).AsTask();
         Assert.True(fast.IsCompleted, "an open circuit must fail the call at once");
         var e = await Assert.ThrowsAsync<ExchangeException>(() => fast);
         Assert.Equal(ExchangeFaultKind.Transient, e.Kind);
@@ -235,7 +235,7 @@ public sealed class ResilientExchangeTests
         Assert.Equal(scheduled, _clock.Scheduled.Count);
 
         _clock.SetUtcNow(openedAt + Options.BreakDuration - Tick);
-        await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(Symbol, None));
+        await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(Symbol, None).AsTask());
         Assert.Equal(Options.MinimumThroughput, attempts.Count);
 
         // Break over: one probe goes to the venue; its success closes the circuit.
@@ -244,13 +244,13 @@ public sealed class ResilientExchangeTests
             .Returns(() =>
             {
                 attempts.Add(_clock.GetUtcNow());
-                return Task.FromResult(SomeQuote);
+                return ValueTask.FromResult(SomeQuote);
             });
-        Assert.Equal(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
+        Assert.Equal(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None).AsTask(), Options.AttemptTimeout));
         Assert.Equal(Options.MinimumThroughput + 1, attempts.Count);
         Assert.Equal(CircuitState.Closed, circuit.CircuitState);
 
-        Assert.Equal(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
+        Assert.Equal(SomeQuote, await _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None).AsTask(), Options.AttemptTimeout));
         Assert.Equal(Options.MinimumThroughput + 2, attempts.Count);
         Assert.Equal(
             [
@@ -270,7 +270,7 @@ public sealed class ResilientExchangeTests
 
         _clock.SetUtcNow(openedAt + Options.BreakDuration);
         var e = await Assert.ThrowsAsync<ExchangeException>(
-            () => _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
+            () => _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None).AsTask(), Options.AttemptTimeout));
 
         Assert.Contains("circuit open", e.Message); // the probe failed, reopened the circuit, and the retry met it open
         Assert.Equal(Options.MinimumThroughput + 1, attempts.Count);
@@ -278,7 +278,7 @@ public sealed class ResilientExchangeTests
         Assert.Equal(CircuitState.Open, circuit.CircuitState);
 
         _clock.SetUtcNow(attempts[^1] + Options.BreakDuration - Tick);
-        await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(Symbol, None));
+        await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(Symbol, None).AsTask());
         Assert.Equal(Options.MinimumThroughput + 1, attempts.Count);
     }
 
@@ -302,13 +302,13 @@ public sealed class ResilientExchangeTests
         var exchangeA = new ResilientExchange(_venue.Object, a, "conn-a");
         var exchangeB = new ResilientExchange(venueB.Object, b, "conn-b");
 
-        await Assert.ThrowsAsync<ExchangeException>(() => _clock.DriveAsync(exchangeA.GetQuoteAsync(Symbol, None), options.AttemptTimeout));
+        await Assert.ThrowsAsync<ExchangeException>(() => _clock.DriveAsync(exchangeA.GetQuoteAsync(Symbol, None).AsTask(), options.AttemptTimeout));
         Assert.Equal(CircuitState.Open, pipelines.CircuitOf("conn-a"));
         Assert.Equal(CircuitState.Closed, pipelines.CircuitOf("conn-b"));
 
-        var e = await Assert.ThrowsAsync<ExchangeException>(() => exchangeA.GetQuoteAsync(Symbol, None));
+        var e = await Assert.ThrowsAsync<ExchangeException>(() => exchangeA.GetQuoteAsync(Symbol, None).AsTask());
         Assert.Contains("circuit open for connection 'conn-a'", e.Message);
-        Assert.Equal(SomeQuote, await exchangeB.GetQuoteAsync(Symbol, None));
+        Assert.Equal(SomeQuote, await exchangeB.GetQuoteAsync(Symbol, None).AsTask());
         Assert.Equal(2, QuoteCalls());
 
         // New options (a settings change) give the connection a new pipeline; the same options keep it.
@@ -338,7 +338,7 @@ public sealed class ResilientExchangeTests
 
         Assert.Equal(Venue, exchange.Name);
         await exchange.CheckAsync(None);
-        Assert.Equal(SomeQuote, await exchange.GetQuoteAsync(Symbol, None));
+        Assert.Equal(SomeQuote, await exchange.GetQuoteAsync(Symbol, None).AsTask());
         Assert.Same(candles, await exchange.GetCandlesAsync(Symbol, 7, None));
         Assert.Same(order, await exchange.PlaceOrderAsync(request, None));
         Assert.Null(await exchange.GetOrderAsync(Symbol, request.ClientOrderId, None));
@@ -362,7 +362,7 @@ public sealed class ResilientExchangeTests
         var exchange = new ResilientExchange(_venue.Object, ExchangeResilience.Build(Connection, Options, _clock), Connection,
             (_, _) => throw new InvalidOperationException("metrics are down"));
 
-        Assert.Equal(SomeQuote, await exchange.GetQuoteAsync(Symbol, None));
+        Assert.Equal(SomeQuote, await exchange.GetQuoteAsync(Symbol, None).AsTask());
     }
 
     /// <summary>
@@ -375,12 +375,12 @@ public sealed class ResilientExchangeTests
         for (var call = 1; call <= 2; call++)
         {
             var failed = await Assert.ThrowsAsync<ExchangeException>(
-                () => _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
+                () => _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None).AsTask(), Options.AttemptTimeout));
             Assert.Equal("503 service unavailable", failed.Message);
             Assert.Equal(4 * call, attempts.Count);
         }
         var opened = await Assert.ThrowsAsync<ExchangeException>(
-            () => _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None), Options.AttemptTimeout));
+            () => _clock.DriveAsync(exchange.GetQuoteAsync(Symbol, None).AsTask(), Options.AttemptTimeout));
         Assert.Equal(ExchangeFaultKind.Transient, opened.Kind);
         Assert.Contains($"circuit open for connection '{Connection}' on {Venue}: quote not sent", opened.Message);
         Assert.Equal(Options.MinimumThroughput, attempts.Count);
@@ -394,7 +394,7 @@ public sealed class ResilientExchangeTests
             .Returns(() =>
             {
                 attempts.Add(_clock.GetUtcNow());
-                return Task.FromException<Quote>(new ExchangeException(ExchangeFaultKind.Transient, "503 service unavailable"));
+                return ValueTask.FromException<Quote>(new ExchangeException(ExchangeFaultKind.Transient, "503 service unavailable"));
             });
         return attempts;
     }

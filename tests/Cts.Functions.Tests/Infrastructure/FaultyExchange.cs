@@ -52,7 +52,7 @@ public sealed class FaultyExchange(IExchange inner) : IExchange
             : inner.CheckAsync(cancellationToken);
     }
 
-    public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) => inner.GetQuoteAsync(symbol, cancellationToken);
+    public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) => inner.GetQuoteAsync(symbol, cancellationToken);
     public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) => inner.GetCandlesAsync(symbol, count, cancellationToken);
     public Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken) => inner.PlaceOrderAsync(request, cancellationToken);
     public Task<OrderResult?> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);

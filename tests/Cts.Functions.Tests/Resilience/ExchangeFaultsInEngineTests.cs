@@ -39,8 +39,8 @@ public sealed class ExchangeFaultsInEngineTests(AzuriteFixture azurite)
             .Returns((string s, int n, CancellationToken ct) => paper.GetCandlesAsync(s, n, ct));
         // Quotes never come back.
         venue.Setup(v => v.GetQuoteAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
-            .Returns((string _, CancellationToken ct) => Task.Delay(Timeout.Infinite, ct).ContinueWith<Cts.Domain.Market.Quote>(
-                _ => throw new OperationCanceledException(ct), TaskScheduler.Default));
+            .Returns((string _, CancellationToken ct) => new ValueTask<Cts.Domain.Market.Quote>(Task.Delay(Timeout.Infinite, ct).ContinueWith<Cts.Domain.Market.Quote>(
+                _ => throw new OperationCanceledException(ct), TaskScheduler.Default)));
         await using var host = Host(venue.Object);
         using var client = host.CreateClient(Roles.Admin);
         await client.PatchSettingsAsync(new { exchangeTimeoutSeconds = 1 });

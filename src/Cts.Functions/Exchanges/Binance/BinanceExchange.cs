@@ -104,7 +104,7 @@ public sealed class BinanceExchange : IExchange
         return new ExchangeProbe(problems.Count == 0, latency, skew, canTrade, rules, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
-    public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
+    public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
         _venue.MarketData.GetQuoteAsync(symbol, cancellationToken);
 
     public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) =>

@@ -28,9 +28,9 @@ public sealed class BinanceMarketData(BinanceHttp http, TimeProvider time, TimeS
         return set.Candles.Count <= count ? set.Candles : set.Candles.Skip(set.Candles.Count - count).ToList();
     }
 
-    public Task<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
-        _quotes.GetOrAdd(symbol, _ => new Shared<Quote>())
-            .GetAsync(q => time.GetUtcNow() - q.At < quoteMaxAge, () => FetchQuoteAsync(symbol), cancellationToken);
+    public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
+        new(_quotes.GetOrAdd(symbol, _ => new Shared<Quote>())
+            .GetAsync(q => time.GetUtcNow() - q.At < quoteMaxAge, () => FetchQuoteAsync(symbol), cancellationToken));
 
     private async Task<CandleSet> FetchCandlesAsync(string symbol, int count)
     {

@@ -145,7 +145,7 @@ public sealed class BinanceAdapterTests : IAsyncLifetime
         var exchange = Exchange();
         _fake.ThrottleNext("/api/v3/ticker/bookTicker", retryAfterSeconds: 30);
 
-        var throttled = await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(FakeBinanceServer.Symbol, CancellationToken.None));
+        var throttled = await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetQuoteAsync(FakeBinanceServer.Symbol, CancellationToken.None).AsTask());
         var held = await Assert.ThrowsAsync<ExchangeException>(() => exchange.GetCandlesAsync(FakeBinanceServer.Symbol, 60, CancellationToken.None));
 
         Assert.True(throttled.TryGetRetryAfter(out var retryAfter));

@@ -76,8 +76,8 @@ start_azurite() { # service port
 start_azurite table 10002
 start_azurite blob 10000
 
-# The runtime's gen0 budget, 256 MB (the default is a few MB on a small machine): thousands of engines' cycles then
-# cost a few collections a minute instead of one every second or two, each pausing every timer. Read by the runtime
+# The runtime's gen0 budget, 64 MB (the default is a few MB on a small machine): thousands of engines' cycles then
+# cost a collection every few seconds instead of several a second, each pausing every timer. Read by the runtime
 # only from the environment; bench/Cts.Bench/Processes/HostProcess.cs starts its host with the same.
-export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
+export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x4000000}"
 dotnet run --project src/Cts.Functions -c Release -- "$@"

@@ -30,9 +30,9 @@ public sealed class HostProcess : IDisposable
             ["Urls"] = BaseAddress.ToString().TrimEnd('/'),
             ["Storage__ConnectionString"] = storageConnectionString,
             ["Storage__Prefix"] = "cts",
-            // As run.sh starts the host: the runtime's gen0 budget (256 MB) unless the environment has one; the runtime
+            // As run.sh starts the host: the runtime's gen0 budget (64 MB) unless the environment has one; the runtime
             // reads it only from the environment.
-            ["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x10000000",
+            ["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "0x4000000",
             ["Orleans__SiloPort"] = port(ChildProcess.FreePort()),
             ["Orleans__GatewayPort"] = port(ChildProcess.FreePort()),
             // A log line per engine action would cost the host (and this program) more than the action itself.

@@ -16,8 +16,11 @@ namespace Cts.Functions.Engines;
 /// </summary>
 public sealed partial class EngineGrain
 {
-    /// <summary>A state write in flight longer than this means storage is stalled: no new positions until it lands.</summary>
-    public static readonly TimeSpan StallThreshold = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// A state write in flight longer than this means storage is stalled: no new positions until it lands. The node's
+    /// storage probe judges its own write by the same bound.
+    /// </summary>
+    public static TimeSpan StallThreshold => StorageWatch.StallThreshold;
 
     private readonly Queue<AuditEntry> _pendingAudit = new();
     private readonly HashSet<string> _unsavedMarks = new(StringComparer.Ordinal);

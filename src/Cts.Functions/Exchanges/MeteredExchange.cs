@@ -22,28 +22,13 @@ public sealed class MeteredExchange(IExchange venue, IExchange resilient, Action
     public Task<ExchangeProbe> ProbeAsync(IReadOnlyList<string> symbols, TimeProvider time, CancellationToken cancellationToken) =>
         resilient.ProbeAsync(symbols, time, cancellationToken);
 
-    public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken)
-    {
-        ValueTask<Quote> quote;
-        try
-        {
-            quote = venue.GetQuoteAsync(symbol, cancellationToken);
-        }
-        catch (Exception e)
-        {
-            Report(ExchangeOperation.Quote, ExchangeCallOutcome.Of(e, cancellationToken));
-            throw;
-        }
-        if (quote.IsCompletedSuccessfully)
-        {
-            Report(ExchangeOperation.Quote, ExchangeCallOutcome.Success);
-            return quote;
-        }
-        return new(AwaitAsync(ExchangeOperation.Quote, quote.AsTask(), cancellationToken));
-    }
+    public ValueTask<Quote> GetQuoteAsync(string symbol, CancellationToken cancellationToken) =>
+        Run(ExchangeOperation.Quote, static (v, s, ct) => v.GetQuoteAsync(s, ct), symbol, cancellationToken);
 
+    // A value task over the venue's task: AsTask gives that same task back, so this path allocates nothing more.
     public Task<IReadOnlyList<Candle>> GetCandlesAsync(string symbol, int count, CancellationToken cancellationToken) =>
-        Run(ExchangeOperation.Candles, static (v, s, ct) => v.GetCandlesAsync(s.symbol, s.count, ct), (symbol, count), cancellationToken);
+        Run(ExchangeOperation.Candles, static (v, s, ct) => new ValueTask<IReadOnlyList<Candle>>(v.GetCandlesAsync(s.symbol, s.count, ct)),
+            (symbol, count), cancellationToken).AsTask();
 
     public Task<OrderResult> PlaceOrderAsync(OrderRequest request, CancellationToken cancellationToken) =>
         resilient.PlaceOrderAsync(request, cancellationToken);
@@ -56,10 +41,10 @@ public sealed class MeteredExchange(IExchange venue, IExchange resilient, Action
 
     public Task<Balance> GetBalanceAsync(string asset, CancellationToken cancellationToken) => resilient.GetBalanceAsync(asset, cancellationToken);
 
-    private Task<T> Run<TState, T>(string operation, Func<IExchange, TState, CancellationToken, Task<T>> call, TState state,
+    private ValueTask<T> Run<TState, T>(string operation, Func<IExchange, TState, CancellationToken, ValueTask<T>> call, TState state,
         CancellationToken cancellationToken)
     {
-        Task<T> task;
+        ValueTask<T> task;
         try
         {
             task = call(venue, state, cancellationToken);
@@ -74,7 +59,7 @@ public sealed class MeteredExchange(IExchange venue, IExchange resilient, Action
             Report(operation, ExchangeCallOutcome.Success);
             return task;
         }
-        return AwaitAsync(operation, task, cancellationToken);
+        return new(AwaitAsync(operation, task.AsTask(), cancellationToken));
     }
 
     private async Task<T> AwaitAsync<T>(string operation, Task<T> task, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public sealed partial class StorageWatch(CtsTables tables, IOptions<StorageOptio
 {
     public const string TableName = "probes";
 
-    /// <summary>A probe in flight longer than this means storage is stalled (the engines' own stall threshold).</summary>
+    /// <summary>A write in flight longer than this means storage is stalled: the probe's, and each engine's own.</summary>
     public static readonly TimeSpan StallThreshold = TimeSpan.FromSeconds(2);
 
     /// <summary>A probe given up after this: it has long counted as stalled by then, and the next one starts.</summary>

@@ -1,5 +1,6 @@
 using Cts.Domain.Exchanges;
 using Cts.Domain.Market;
+using Cts.Domain.Trading;
 
 namespace Cts.Domain.Processors;
 
@@ -29,6 +30,9 @@ public sealed class EngineCycleContext(string connectionId, IReadOnlyList<string
     /// they are back, and storage serves them first, so no new position is opened meanwhile. Exits still run.
     /// </summary>
     public bool EntriesHeld { get; set; }
+
+    /// <summary>Told of each strategy entry skipped because storage could not take its intent in time (nothing was sent).</summary>
+    public Action<EntrySkippedException>? EntrySkipped { get; set; }
 
     public Dictionary<string, IReadOnlyList<Candle>> Candles { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, Indication> Indications { get; } = new(StringComparer.Ordinal);

@@ -5,7 +5,9 @@ namespace Cts.Domain.Processors;
 
 /// <summary>
 /// Applies the preset's strategy to each symbol's fresh candles: an entry signal opens a position within the risk
-/// limits (never while paused, never twice for the same signal), an exit signal closes the symbol's positions.
+/// limits (never while paused, never twice for the same signal), an exit signal closes the symbol's positions. An entry
+/// skipped because storage could not take its intent in time is reported (<see cref="EngineCycleContext.EntrySkipped"/>),
+/// not failed.
 /// Settles orders left pending by an earlier failure first, backing off while that keeps failing (<see cref="ReconcileBackoff"/>).
 /// </summary>
 public sealed class StrategiesProcessor : IProcessor
@@ -47,9 +49,18 @@ public sealed class StrategiesProcessor : IProcessor
         var entryId = ClientOrderId.For(context.ConnectionId, symbol, signalTime, OrderSide.Buy);
         var gate = EntryGate.CanOpen(trader.Book.Exposure, trader.Risk, context.EntriesPaused || !context.CanPersist || context.EntriesHeld,
             trader.Book.HasUsed(entryId));
-        if (gate.Allowed)
+        if (!gate.Allowed)
+        {
+            return;
+        }
+        try
         {
             await trader.Orders.OpenAsync(symbol, signalTime, trader.Risk.PositionSizeQuote, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EntrySkippedException skipped)
+        {
+            // Not a failed cycle: the other symbols are still evaluated, and the engine is told why this one was not entered.
+            context.EntrySkipped?.Invoke(skipped);
         }
     }
 }

@@ -5,4 +5,4 @@ namespace Cts.Domain.Trading;
 /// be recorded first); exits still go out, since their deterministic ids make a resend after recovery harmless; the
 /// engine reports <c>degraded: "storage"</c> and catches up when storage returns.
 /// </summary>
-public sealed class JournalUnavailableException(string message, Exception inner) : Exception(message, inner);
+public class JournalUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -12,12 +12,23 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
 {
     /// <summary>
     /// Opens a position for an entry signal; null when the venue rejected the order. Throws
-    /// <see cref="OrderNotSentException"/> (after recording the rejection) when the adapter refused to send it.
+    /// <see cref="OrderNotSentException"/> (after recording the rejection) when the adapter refused to send it, and
+    /// <see cref="EntrySkippedException"/> when its intent could not be queued for storage in time (the signal is then
+    /// passed over).
     /// </summary>
     public async Task<Position?> OpenAsync(string symbol, DateTimeOffset signalTime, decimal quoteAmount, CancellationToken cancellationToken)
     {
         var intent = OrderIntent.Open(connectionId, symbol, signalTime, quoteAmount, time.GetUtcNow());
-        return (await SendAsync(intent, cancellationToken).ConfigureAwait(false)).Position;
+        try
+        {
+            return (await SendAsync(intent, cancellationToken).ConfigureAwait(false)).Position;
+        }
+        catch (EntrySkippedException)
+        {
+            // The signal is passed over: the next cycle does not try it again.
+            book.Skip(intent);
+            throw;
+        }
     }
 
     /// <summary>
@@ -116,6 +127,11 @@ public sealed class OrderExecutor(string connectionId, IExchange exchange, ITrad
         try
         {
             await journal.SaveIntentAsync(intent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JournalBusyException busy) when (intent.Purpose == OrderPurpose.Open)
+        {
+            // Dropped unsent in the node's queue: nothing reached storage, so there is nothing to withdraw.
+            throw new EntrySkippedException(intent.Symbol, intent.ClientOrderId, busy.Message, busy);
         }
         catch (JournalUnavailableException) when (intent.Purpose == OrderPurpose.Close)
         {

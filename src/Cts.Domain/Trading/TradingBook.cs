@@ -27,8 +27,6 @@ public sealed class TradingBook
         RealizedPnl = snapshot.RealizedPnl;
     }
 
-    public static TradingBook Empty() => new(new TradingSnapshot([], [], new HashSet<string>(), 0m));
-
     public IReadOnlyCollection<Position> OpenPositions => _open.Values;
 
     /// <summary>The open positions with the dictionary's struct enumerator, for loops that run every cycle.</summary>
@@ -80,6 +78,12 @@ public sealed class TradingBook
         _withdrawn[intent.ClientOrderId] = intent;
         _known.Add(intent.ClientOrderId);
     }
+
+    /// <summary>
+    /// A strategy's entry that was skipped before anything was written (<see cref="EntrySkippedException"/>): its id is
+    /// taken, so the same signal is not tried again, and there is nothing to record.
+    /// </summary>
+    internal void Skip(OrderIntent intent) => _known.Add(intent.ClientOrderId);
 
     internal void WithdrawalRecorded(string clientOrderId) => _withdrawn.Remove(clientOrderId);
 

@@ -48,6 +48,12 @@ public sealed partial class EngineGrain
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(_options.CycleTimeoutSeconds));
             entry = await trader.Orders.OpenForOperatorAsync(command.Symbol, command.RequestKey, amount, timeout.Token);
         }
+        catch (EntrySkippedException)
+        {
+            // The node's trading lane stayed full (a trade wave): storage never saw the intent, and is not down.
+            return await RefuseEntryAsync(ForceEntryOutcome.Unavailable,
+                "storage is busy with other orders and did not take the intent in time; nothing was sent", AuditOutcomes.Failed);
+        }
         catch (JournalUnavailableException e)
         {
             EnterDegraded(e);

@@ -13,6 +13,7 @@ public sealed partial class EngineGrain
     {
         run.Context.Trader.Book.PositionSettled += position =>
             events.Publish(position.IsOpen ? EngineEventTypes.PositionOpened : EngineEventTypes.PositionClosed, ConnectionId, PositionView.From(position));
+        run.Context.EntrySkipped = OnEntrySkipped;
         return run;
     }
 

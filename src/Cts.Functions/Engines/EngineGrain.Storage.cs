@@ -127,6 +127,17 @@ public sealed partial class EngineGrain
     }
 
     /// <summary>
+    /// A strategy entry skipped because the node's trading lane could not take its intent in time (a trade wave): storage
+    /// never saw it, so the engine is not degraded, writes nothing to catch up and the cycle has not failed; counted and
+    /// logged with its reason, one line each (in a wave thousands of engines skip at once).
+    /// </summary>
+    private void OnEntrySkipped(Cts.Domain.Trading.EntrySkippedException skipped)
+    {
+        Observability.CtsMetrics.CountEntrySkipped("storage-busy");
+        LogEntrySkipped(ConnectionId, skipped.Message);
+    }
+
+    /// <summary>
     /// Persists the positions whose trailing-stop high moved since the last flush (batched, never per cycle). Marks that
     /// could not be written are kept and written with the next flush, at their latest value.
     /// </summary>
@@ -154,6 +165,9 @@ public sealed partial class EngineGrain
 
     [LoggerMessage(LogLevel.Error, "Engine {ConnectionId}: storage unavailable, degraded (no new positions until it returns): {Reason}")]
     private partial void LogDegradedByJournal(string connectionId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Engine {ConnectionId}: {Reason}")]
+    private partial void LogEntrySkipped(string connectionId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Engine {ConnectionId}: background state write failed; retrying off the cycle path")]
     private partial void LogBackgroundWriteFailed(Exception exception, string connectionId);

@@ -14,6 +14,7 @@ namespace Cts.Functions.Observability;
 /// <c>cts_storage_write_duration_milliseconds</c> (histogram; state),
 /// <c>cts_storage_writes_total</c> (counter; table),
 /// <c>cts_storage_requests_dropped_total</c> (counter; lane),
+/// <c>cts_entries_skipped_total</c> (counter; reason),
 /// <c>cts_exchange_calls_total</c> (counter; operation, outcome) and
 /// <c>cts_live_relay_dropped_total</c> (counter) and
 /// <c>cts_engines</c> (gauge; state — registered per host by <see cref="EngineStateGauge"/>).
@@ -26,6 +27,7 @@ public static class CtsMetrics
     public const string StorageWritesName = "cts.storage.writes";
     public const string StorageWriteDurationName = "cts.storage.write.duration";
     public const string StorageRequestsDroppedName = "cts.storage.requests.dropped";
+    public const string EntriesSkippedName = "cts.entries.skipped";
     public const string ExchangeCallsName = "cts.exchange.calls";
     public const string EnginesName = "cts.engines";
     public const string RelayDroppedName = "cts.live.relay.dropped";
@@ -52,6 +54,9 @@ public static class CtsMetrics
     private static readonly Counter<long> StorageRequestsDropped = Meter.CreateCounter<long>(
         StorageRequestsDroppedName, description: "Storage requests dropped unsent: their caller gave up while they waited for their lane.");
 
+    private static readonly Counter<long> EntriesSkipped = Meter.CreateCounter<long>(
+        EntriesSkippedName, description: "Strategy entries not made because storage could not take their intent in time (nothing was sent).");
+
     private static readonly Counter<long> ExchangeCalls = Meter.CreateCounter<long>(
         ExchangeCallsName, description: "Calls to exchange adapters, by operation and outcome.");
 
@@ -74,6 +79,10 @@ public static class CtsMetrics
     /// <summary>A request of <paramref name="lane"/> whose caller gave up before it was sent (<see cref="Storage.InFlightLimit"/>).</summary>
     public static void CountStorageRequestDropped(Storage.StorageLane lane) =>
         StorageRequestsDropped.Add(1, new KeyValuePair<string, object?>("lane", lane == Storage.StorageLane.Trading ? "trading" : "control"));
+
+    /// <summary>One strategy entry skipped for <paramref name="reason"/> (nothing was sent).</summary>
+    public static void CountEntrySkipped(string reason) =>
+        EntriesSkipped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>One grain state write of <paramref name="stateName"/>.</summary>
     public static void RecordStorageWrite(string stateName, TimeSpan elapsed) =>

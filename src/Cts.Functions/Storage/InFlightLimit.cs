@@ -8,7 +8,8 @@ namespace Cts.Functions.Storage;
 /// Bounds how many requests of one <see cref="StorageLane"/> are at the storage endpoint at once: the others wait here
 /// before they are sent, those not marked deferrable (<see cref="StorageUrgency"/>) first, each kind in order. A request
 /// whose caller gives up while it waits (an intent past its write timeout, an order past the exchange timeout) is
-/// dropped unsent and counted (<c>cts_storage_requests_dropped_total{lane}</c>).
+/// dropped unsent and counted (<c>cts_storage_requests_dropped_total{lane}</c>); when no earlier try of it was sent, it
+/// fails with <see cref="StorageRequestDroppedException"/>, so its caller knows storage never saw it.
 /// </summary>
 /// <remarks>
 /// It runs on every try, before the transport, so the storage client's network timeout measures only the time at the
@@ -40,7 +41,7 @@ public sealed class InFlightLimit(StorageLane lane, int limit) : HttpPipelinePol
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        await EnterAsync(message.CancellationToken).ConfigureAwait(false);
+        await EnterAsync(message).ConfigureAwait(false);
         try
         {
             await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
@@ -53,7 +54,7 @@ public sealed class InFlightLimit(StorageLane lane, int limit) : HttpPipelinePol
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        EnterAsync(message.CancellationToken).GetAwaiter().GetResult();
+        EnterAsync(message).GetAwaiter().GetResult();
         try
         {
             ProcessNext(message, pipeline);
@@ -64,8 +65,9 @@ public sealed class InFlightLimit(StorageLane lane, int limit) : HttpPipelinePol
         }
     }
 
-    private async Task EnterAsync(CancellationToken cancellationToken)
+    private async Task EnterAsync(HttpMessage message)
     {
+        var cancellationToken = message.CancellationToken;
         cancellationToken.ThrowIfCancellationRequested();
         var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -92,8 +94,15 @@ public sealed class InFlightLimit(StorageLane lane, int limit) : HttpPipelinePol
         {
             await turn.Task.ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (message.ProcessingContext.RetryNumber == 0)
+        {
+            // No try of it was ever sent: the caller may rely on nothing having been written.
+            CtsMetrics.CountStorageRequestDropped(lane);
+            throw new StorageRequestDroppedException(lane, cancellationToken);
+        }
         catch (OperationCanceledException)
         {
+            // A retry: an earlier try was sent and may have landed.
             CtsMetrics.CountStorageRequestDropped(lane);
             throw;
         }

@@ -13,7 +13,8 @@ namespace Cts.Functions.Storage;
 /// both writes are bounded by <paramref name="intentWriteTimeout"/> (default <see cref="DefaultIntentWriteTimeout"/>),
 /// which includes the time a write waits for its storage lane (<see cref="InFlightLimit"/>): past it the write counts
 /// as failed (<see cref="JournalUnavailableException"/>) and a storage stall or a trade wave costs a cycle seconds
-/// rather than as long as it lasts. An intent not written is not sent; an order whose settlement was not written stays
+/// rather than as long as it lasts. A write that never left the lane's queue is <see cref="JournalBusyException"/>:
+/// storage never saw it, so an entry it refused is skipped, with nothing to withdraw. An intent not written is not sent; an order whose settlement was not written stays
 /// pending, and the engine's reconciliation settles it from the venue's answer (the settlement is an upsert, so one
 /// that did land is written again unchanged).
 /// </remarks>
@@ -42,6 +43,11 @@ public sealed class TableTradeJournal(CtsTables tables, string connectionId, Tim
         try
         {
             await Guard(() => write(timeout.Token));
+        }
+        catch (StorageRequestDroppedException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new JournalBusyException(
+                $"the trade journal's storage lane did not take {what} within {_intentWriteTimeout.TotalSeconds:0.#} s (a trade wave); nothing was written", e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

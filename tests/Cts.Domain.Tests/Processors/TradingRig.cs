@@ -27,8 +27,11 @@ public sealed class TradingRig
         Strategy = strategy ?? StrategyFactory.Create(new StrategyParameters());
         Risk = risk ?? new RiskParameters();
         Symbols = symbols ?? ["BTCUSDT"];
-        Context = NewContext(TradingBook.Empty());
+        Context = NewContext(TradingRig.EmptyBook());
     }
+
+    /// <summary>A book with nothing in it: a connection's first activation.</summary>
+    public static TradingBook EmptyBook() => new(new TradingSnapshot([], [], new HashSet<string>(), 0m));
 
     public FakeTimeProvider Time { get; }
     public PaperMarket Market { get; }

@@ -21,8 +21,12 @@ public sealed class FlakyJournal : ITradeJournal
 
     public Task<TradingSnapshot> LoadAsync(CancellationToken cancellationToken) => Inner.LoadAsync(cancellationToken);
 
+    /// <summary>Intent writes are refused unsent (the node's queue for storage stayed full), as in a trade wave.</summary>
+    public bool IntentsBusy { get; set; }
+
     public Task SaveIntentAsync(OrderIntent intent, CancellationToken cancellationToken) =>
-        IntentsDown ? throw Unavailable() : Inner.SaveIntentAsync(intent, cancellationToken);
+        IntentsBusy ? throw new JournalBusyException("the trade journal's storage lane did not take the intent within 2 s", new OperationCanceledException())
+        : IntentsDown ? throw Unavailable() : Inner.SaveIntentAsync(intent, cancellationToken);
 
     public Task CompleteAsync(OrderIntent settled, Position? position, decimal realizedPnlTotal, CancellationToken cancellationToken)
     {

@@ -60,7 +60,7 @@ public sealed class ReconcileBackoffTests
         var journal = new FlakyJournal { Down = true };
         var strategy = new ScriptedStrategy { Next = StrategySignal.Enter(TradingRig.Start.AddMinutes(-1), "scripted", new Dictionary<string, double>()) };
         var rig = new TradingRig(strategy);
-        var book = TradingBook.Empty();
+        var book = TradingRig.EmptyBook();
         var orders = new OrderExecutor("conn-1", rig.Paper, journal, book, rig.Time);
         var context = new EngineCycleContext("conn-1", ["BTCUSDT"], rig.Paper, new Trader(strategy, rig.Risk, book, orders, rig.Fills));
         await rig.Indications.RunAsync(context, CancellationToken.None);

@@ -13,7 +13,7 @@ public sealed class WithdrawnEntryTests
     {
         var journal = new FlakyJournal { IntentsDown = true };
         var rig = new TradingRig();
-        var book = TradingBook.Empty();
+        var book = TradingRig.EmptyBook();
         var orders = new OrderExecutor("conn-1", rig.Paper, journal, book, rig.Time);
         var signal = TradingRig.Start.AddMinutes(-1);
 
@@ -42,7 +42,7 @@ public sealed class WithdrawnEntryTests
         var journal = new FlakyJournal { IntentsDown = true };
         var strategy = new ScriptedStrategy { Next = StrategySignal.Enter(TradingRig.Start.AddMinutes(-1), "scripted", new Dictionary<string, double>()) };
         var rig = new TradingRig(strategy);
-        var book = TradingBook.Empty();
+        var book = TradingRig.EmptyBook();
         var context = new EngineCycleContext("conn-1", ["BTCUSDT"], rig.Paper,
             new Trader(strategy, rig.Risk, book, new OrderExecutor("conn-1", rig.Paper, journal, book, rig.Time), rig.Fills));
         await rig.Indications.RunAsync(context, CancellationToken.None);

@@ -25,7 +25,8 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
         await using var lane = await FullTradingLaneAsync();
 
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => lane.Trading.AddEntityAsync(new TableEntity("lane", "late"), giveUp.Token));
+        var dropped = await Assert.ThrowsAsync<StorageRequestDroppedException>(() => lane.Trading.AddEntityAsync(new TableEntity("lane", "late"), giveUp.Token));
+        Assert.Equal(StorageLane.Trading, dropped.Lane);
         Assert.Equal(CtsTables.MaxTradingInFlight, lane.Stall.Held);
 
         var audit = await lane.Tables.GetAsync(AuditLog.TableName);
@@ -40,12 +41,13 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task An_intent_waiting_for_a_full_lane_is_given_up_within_its_write_timeout_and_not_written()
+    public async Task An_intent_waiting_for_a_full_lane_is_given_up_within_its_write_timeout_as_busy_and_not_written()
     {
         await using var lane = await FullTradingLaneAsync();
         var journal = new TableTradeJournal(lane.Tables, "conn-lane", TimeSpan.FromSeconds(1));
 
-        var refused = await Assert.ThrowsAsync<JournalUnavailableException>(() => journal.SaveIntentAsync(Entry("coid-lane"), CancellationToken.None))
+        // Busy, not down: storage never saw it, so an entry it refuses is skipped with nothing to withdraw.
+        var refused = await Assert.ThrowsAsync<JournalBusyException>(() => journal.SaveIntentAsync(Entry("coid-lane"), CancellationToken.None))
             .WaitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Contains("within 1 s", refused.Message);
@@ -53,6 +55,41 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
         lane.Stall.End();
         await Task.WhenAll(lane.Held);
         Assert.Empty((await journal.LoadAsync(CancellationToken.None)).PendingIntents);
+    }
+
+    [Fact]
+    public async Task A_retry_dropped_in_a_full_lane_is_not_reported_as_unsent_since_its_first_try_reached_storage()
+    {
+        var prefix = azurite.NewPrefix();
+        var limit = new InFlightLimit(StorageLane.Trading, 1);
+        var firstTry = new FirstTryFails("retried");
+        var gate = new ArrivalGate();
+        var trading = CtsTables.ClientOptions(prefix, StorageLane.Trading, limit);
+        trading.AddPolicy(firstTry, HttpPipelinePosition.PerRetry);
+        trading.AddPolicy(gate, HttpPipelinePosition.PerRetry);
+        var tables = new CtsTables(new TableServiceClient(azurite.ConnectionString, CtsTables.ClientOptions(prefix)),
+            new TableServiceClient(azurite.ConnectionString, trading), prefix);
+        var table = await tables.GetAsync(TradingEntities.TableName);
+        using var giveUp = new CancellationTokenSource();
+
+        // The first try takes the lane's one slot and is held there; another write queues behind it.
+        var retried = table.AddEntityAsync(new TableEntity("lane", "retried"), giveUp.Token);
+        await firstTry.Arrived.WaitAsync(TimeSpan.FromSeconds(10));
+        var other = table.AddEntityAsync(new TableEntity("lane", "other"));
+        await Eventually.UntilAsync(() => Task.FromResult(limit.Waiting == 1), TimeSpan.FromSeconds(10), "the other write waits for the lane");
+        // The first try fails as a broken connection would, after it was sent: the other write takes the slot and is
+        // held, so the client's retry waits for the lane until its caller gives up.
+        firstTry.Fail();
+        await Eventually.UntilAsync(() => Task.FromResult(gate.Arrivals.Count == 1 && limit.Waiting == 1), TimeSpan.FromSeconds(10),
+            "the retry waits behind the other write");
+        giveUp.Cancel();
+
+        var thrown = await Record.ExceptionAsync(() => retried).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotNull(thrown);
+        var all = thrown is AggregateException aggregate ? aggregate.Flatten().InnerExceptions.Prepend(thrown) : [thrown];
+        Assert.DoesNotContain(all, e => e is StorageRequestDroppedException);
+        gate.Open();
+        await other.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -186,6 +223,47 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
                 _held.Enqueue(release);
             }
             return release.Task;
+        }
+    }
+
+    /// <summary>
+    /// Holds the first try of the write of one row until <see cref="Fail"/>, then fails it with an I/O error (a
+    /// connection broken after the request went out), which the storage client retries; every other request passes.
+    /// </summary>
+    private sealed class FirstTryFails(string rowKey) : HttpPipelinePolicy
+    {
+        private readonly TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _fail = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _tries;
+
+        public Task Arrived => _arrived.Task;
+
+        public void Fail() => _fail.TrySetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            if (IsFirstTryOfRow(message))
+            {
+                _arrived.TrySetResult();
+                await _fail.Task;
+                throw new IOException("connection reset after the request was sent");
+            }
+            await ProcessNextAsync(message, pipeline);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        private bool IsFirstTryOfRow(HttpMessage message)
+        {
+            if (message.Request.Content is null)
+            {
+                return false;
+            }
+            using var body = new MemoryStream();
+            message.Request.Content.WriteTo(body, CancellationToken.None);
+            return System.Text.Encoding.UTF8.GetString(body.ToArray()).Contains(rowKey, StringComparison.Ordinal)
+                && Interlocked.Increment(ref _tries) == 1;
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class EngineOptions
     /// How many engines one node brings back at once after a restart (<see cref="EngineRecoveryQueue"/>); the rest wait
     /// their turn, so a mass recovery does not queue storage requests past the client's timeout.
     /// </summary>
-    public int RecoveryConcurrency { get; set; } = 32;
+    public int RecoveryConcurrency { get; set; } = 64;
 
     /// <summary>
     /// How many engines' background writes (health flushes, marks) one node has in flight at once

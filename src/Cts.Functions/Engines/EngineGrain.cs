@@ -380,7 +380,7 @@ public sealed partial class EngineGrain(
         }
         // Health flushes are spread over the period like the cycles, so engines started together do not all write together.
         var flush = TimeSpan.FromSeconds(_options.HealthFlushSeconds);
-        _timers.Add(this.RegisterGrainTimer(_ => FlushHealthIfDirtyAsync(generation),
+        _timers.Add(this.RegisterGrainTimer(_ => FlushHealthIfDueAsync(generation),
             new GrainTimerCreationOptions { DueTime = flush + Spread(FlushSlot, flush), Period = flush, Interleave = false, KeepAlive = true }));
     }
 
@@ -457,7 +457,7 @@ public sealed partial class EngineGrain(
     /// The health flush timer: when the health is due (<see cref="EngineCycles.HealthFlushDue"/>) asks for a background
     /// write and returns at once, so no cycle ever waits on it.
     /// </summary>
-    private Task FlushHealthIfDirtyAsync(int generation)
+    private Task FlushHealthIfDueAsync(int generation)
     {
         // While storage is degraded every flush asks: the write that goes through is the catch-up that clears it.
         if (generation == _runGeneration && (StorageDegraded || _cycles.HealthFlushDue(TimeSpan.FromSeconds(_options.HealthRoutineFlushSeconds))))

@@ -1,4 +1,3 @@
-using System.Text;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -43,13 +42,11 @@ public sealed class StorageRefusal(bool timesOut = false) : HttpPipelinePolicy
 
     private void ThrowIfRefused(HttpMessage message)
     {
-        if (_refused is not { } text || message.Request.Method == RequestMethod.Get || message.Request.Content is not { } content)
+        if (_refused is not { } text || message.Request.Method == RequestMethod.Get)
         {
             return;
         }
-        using var body = new MemoryStream();
-        content.WriteTo(body, message.CancellationToken);
-        if (Encoding.UTF8.GetString(body.ToArray()).Contains(text, StringComparison.Ordinal))
+        if (RequestBody.Text(message)?.Contains(text, StringComparison.Ordinal) == true)
         {
             Interlocked.Increment(ref _refusals);
             throw timesOut

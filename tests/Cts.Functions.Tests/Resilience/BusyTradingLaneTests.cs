@@ -84,14 +84,8 @@ public sealed class BusyTradingLaneTests(AzuriteFixture azurite)
 
         private bool IsEntryIntent(HttpMessage message)
         {
-            if (message.Request.Content is null || !message.Request.Uri.Path.Contains(TradingEntities.TableName, StringComparison.Ordinal))
-            {
-                return false;
-            }
-            using var body = new MemoryStream();
-            message.Request.Content.WriteTo(body, CancellationToken.None);
-            var text = System.Text.Encoding.UTF8.GetString(body.ToArray());
-            if (!text.Contains("\"Purpose\":\"Open\"", StringComparison.Ordinal))
+            if (!message.Request.Uri.Path.Contains(TradingEntities.TableName, StringComparison.Ordinal)
+                || RequestBody.Text(message) is not { } text || !text.Contains("\"Purpose\":\"Open\"", StringComparison.Ordinal))
             {
                 return false;
             }

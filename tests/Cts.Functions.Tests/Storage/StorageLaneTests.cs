@@ -213,9 +213,7 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
             lock (_lock)
             {
                 // The row is in the request body (an insert posts to the table): keep it whole, the test looks for ids in it.
-                using var body = new MemoryStream();
-                message.Request.Content!.WriteTo(body, CancellationToken.None);
-                _arrivals.Add(System.Text.Encoding.UTF8.GetString(body.ToArray()));
+                _arrivals.Add(RequestBody.Text(message)!);
                 if (_open)
                 {
                     return Task.CompletedTask;
@@ -254,17 +252,8 @@ public sealed class StorageLaneTests(AzuriteFixture azurite)
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
             ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
 
-        private bool IsFirstTryOfRow(HttpMessage message)
-        {
-            if (message.Request.Content is null)
-            {
-                return false;
-            }
-            using var body = new MemoryStream();
-            message.Request.Content.WriteTo(body, CancellationToken.None);
-            return System.Text.Encoding.UTF8.GetString(body.ToArray()).Contains(rowKey, StringComparison.Ordinal)
-                && Interlocked.Increment(ref _tries) == 1;
-        }
+        private bool IsFirstTryOfRow(HttpMessage message) =>
+            RequestBody.Text(message)?.Contains(rowKey, StringComparison.Ordinal) == true && Interlocked.Increment(ref _tries) == 1;
     }
 
     /// <summary>Tables whose trading lane has <see cref="CtsTables.MaxTradingInFlight"/> writes held in flight.</summary>

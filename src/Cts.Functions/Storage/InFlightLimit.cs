@@ -94,17 +94,15 @@ public sealed class InFlightLimit(StorageLane lane, int limit) : HttpPipelinePol
         {
             await turn.Task.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (message.ProcessingContext.RetryNumber == 0)
-        {
-            // No try of it was ever sent: the caller may rely on nothing having been written.
-            CtsMetrics.CountStorageRequestDropped(lane);
-            throw new StorageRequestDroppedException(lane, cancellationToken);
-        }
         catch (OperationCanceledException)
         {
-            // A retry: an earlier try was sent and may have landed.
             CtsMetrics.CountStorageRequestDropped(lane);
-            throw;
+            if (message.ProcessingContext.RetryNumber == 0)
+            {
+                // No try of it was ever sent: the caller may rely on nothing having been written.
+                throw new StorageRequestDroppedException(lane, cancellationToken);
+            }
+            throw; // a retry: an earlier try was sent and may have landed
         }
     }
 

@@ -14,9 +14,9 @@ namespace Cts.Functions.Storage;
 /// which includes the time a write waits for its storage lane (<see cref="InFlightLimit"/>): past it the write counts
 /// as failed (<see cref="JournalUnavailableException"/>) and a storage stall or a trade wave costs a cycle seconds
 /// rather than as long as it lasts. A write that never left the lane's queue is <see cref="JournalBusyException"/>:
-/// storage never saw it, so an entry it refused is skipped, with nothing to withdraw. An intent not written is not sent; an order whose settlement was not written stays
-/// pending, and the engine's reconciliation settles it from the venue's answer (the settlement is an upsert, so one
-/// that did land is written again unchanged).
+/// storage never saw it, so an entry it refused is skipped, with nothing to withdraw. An intent not written is not
+/// sent; an order whose settlement was not written stays pending, and the engine's reconciliation settles it from the
+/// venue's answer (the settlement is an upsert, so one that did land is written again unchanged).
 /// </remarks>
 public sealed class TableTradeJournal(CtsTables tables, string connectionId, TimeSpan? intentWriteTimeout = null) : ITradeJournal
 {

@@ -26,15 +26,7 @@ public sealed class BusyTradingLaneTests(AzuriteFixture azurite)
         await using var host = new CtsAppFactory(azurite, new Dictionary<string, string?> { ["cts:engine:intentWriteTimeoutSeconds"] = "1" },
             services => PolicyTables.Install(services, lane));
         using var client = host.CreateClient(Roles.Admin);
-        (await client.PostAsJsonAsync("/api/presets", new
-        {
-            id = "wave-eager", name = "Wave eager", strategy = "rsi-reversion", rsiOversold = 99.0, rsiOverbought = 99.9,
-            positionSizeQuote = 10m, maxOpenPositions = 50, stopLossPct = 50m, takeProfitPct = 50m,
-        })).EnsureSuccessStatusCode();
-        (await client.PostAsJsonAsync("/api/connections",
-            new { id = "wave-a", name = "wave-a", exchange = "paper", symbols = new[] { "BTCUSDT", "ETHUSDT" }, presetId = "wave-eager" })).EnsureSuccessStatusCode();
-        (await client.PostAsync("/api/connections/wave-a/enable", null)).EnsureSuccessStatusCode();
-        (await client.PostAsync("/api/engines/wave-a/start", null)).EnsureSuccessStatusCode();
+        await client.StartEagerEnginesAsync("wave-a");
 
         // Both symbols' entries were tried (and dropped), and the strategies cycle ran again after that.
         await Eventually.UntilAsync(() => Task.FromResult(lane.Dropped), d => d >= 2, Deadline, "the engine tries its entries");

@@ -30,20 +30,32 @@ public sealed class RealtimeProcessor : IProcessor
         }
     }
 
-    /// <summary>Applies the exit rules to the open positions on <paramref name="symbol"/> (most cycles have none: they skip this).</summary>
+    /// <summary>
+    /// Applies the exit rules to the open positions on <paramref name="symbol"/>. Most cycles close nothing, so the
+    /// positions are read in place and only those to close are copied (a close changes the book it iterates).
+    /// </summary>
     private static async Task ProtectAsync(Trader trader, string symbol, Market.Quote quote, CancellationToken cancellationToken)
     {
-        foreach (var position in trader.Book.OpenPositions.Where(p => p.Symbol == symbol).ToList())
+        List<(Position Marked, ExitReason Reason)>? exits = null;
+        foreach (var position in trader.Book.OpenPositionList)
         {
-            if (trader.Book.IsClosing(position.Id))
+            if (position.Symbol != symbol || trader.Book.IsClosing(position.Id))
             {
                 continue;
             }
             var marked = trader.Book.Mark(position, quote.Bid);
             if (ExitRules.Evaluate(marked, quote.Bid, trader.Risk) is { } reason)
             {
-                await trader.Orders.CloseAsync(marked, reason, cancellationToken).ConfigureAwait(false);
+                (exits ??= []).Add((marked, reason));
             }
+        }
+        if (exits is null)
+        {
+            return;
+        }
+        foreach (var (marked, reason) in exits)
+        {
+            await trader.Orders.CloseAsync(marked, reason, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Cts.Domain.Trading;
 
 /// <summary>
@@ -54,12 +57,37 @@ public sealed class TradingBook
     public bool NeedsReconcile => _pending.Count > 0 || _withdrawn.Count > 0;
 
     /// <summary>Open positions plus opens in flight: what counts against <c>maxOpenPositions</c>.</summary>
-    public int Exposure => _open.Count + _pending.Values.Count(i => i.Purpose == OrderPurpose.Open);
+    public int Exposure
+    {
+        get
+        {
+            var opening = 0;
+            foreach (var intent in _pending.Values)
+            {
+                if (intent.Purpose == OrderPurpose.Open)
+                {
+                    opening++;
+                }
+            }
+            return _open.Count + opening;
+        }
+    }
 
     public bool HasUsed(string clientOrderId) => _known.Contains(clientOrderId);
 
     /// <summary>True while a close of <paramref name="positionId"/> is in flight.</summary>
-    public bool IsClosing(string positionId) => _pending.Values.Any(i => i.Purpose == OrderPurpose.Close && i.PositionId == positionId);
+    public bool IsClosing(string positionId)
+    {
+        // A loop, not Any: asked by every realtime cycle of an engine holding a position (a delegate and a closure each time).
+        foreach (var intent in _pending.Values)
+        {
+            if (intent.Purpose == OrderPurpose.Close && intent.PositionId == positionId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public Position? Find(string positionId) => _open.GetValueOrDefault(positionId);
 
@@ -117,7 +145,16 @@ public sealed class TradingBook
         {
             _dirtyMarks.Add(marked.Id);
         }
-        _open[marked.Id] = marked;
+        // In place, through the entry's ref: the realtime cycle marks positions while it reads the book's open ones.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_open, marked.Id);
+        if (Unsafe.IsNullRef(ref slot))
+        {
+            _open[marked.Id] = marked;
+        }
+        else
+        {
+            slot = marked;
+        }
         return marked;
     }
 

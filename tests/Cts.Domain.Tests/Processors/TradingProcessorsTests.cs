@@ -143,6 +143,40 @@ public sealed class TradingProcessorsTests
     }
 
     [Fact]
+    public async Task Realtime_closes_every_position_one_quote_stops_out_in_the_same_cycle_and_keeps_the_rest_marked()
+    {
+        var quotes = new Queue<decimal>([97.9m, 97.9m]);
+        var venue = new Mock<IExchange>();
+        venue.Setup(e => e.GetQuoteAsync("BTCUSDT", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => { var bid = quotes.Dequeue(); return new Quote("BTCUSDT", bid, bid, bid, TradingRig.Start); });
+        venue.Setup(e => e.PlaceOrderAsync(It.IsAny<OrderRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((OrderRequest r, CancellationToken _) =>
+                new OrderResult(r.ClientOrderId, r.Symbol, r.Side, OrderStatus.Filled, 97.9m, r.Quantity!.Value, 0m, TradingRig.Start, null));
+        var rig = new TradingRig(new ScriptedStrategy(), new RiskParameters(StopLossPct: 2m, MaxOpenPositions: 5), venue.Object);
+        foreach (var (id, price) in new[] { ("p1", 100m), ("p2", 96m), ("p3", 101m) })
+        {
+            var intent = new OrderIntent(id, "BTCUSDT", OrderSide.Buy, OrderPurpose.Open, price, null, id, null, null, TradingRig.Start, IntentStatus.Filled);
+            await rig.Journal.SaveIntentAsync(intent, CancellationToken.None);
+            await rig.Journal.CompleteAsync(intent, Position.Open(id, "conn-1", "BTCUSDT", 1m, price, 0m, TradingRig.Start, id), 0m, CancellationToken.None);
+        }
+        var context = await rig.RestartAsync();
+
+        await rig.Realtime.RunAsync(context, CancellationToken.None); // bid 97.9: p1 (stop 98) and p3 (stop 98.98) stop out, p2 (stop 94.08, target 99.84) holds
+
+        var held = Assert.Single(context.Trader.Book.OpenPositions);
+        Assert.Equal("p2", held.Id);
+        Assert.Equal(97.9m, held.HighestPrice); // marked in place while the cycle read the book
+        Assert.Equal(["p1", "p3"], rig.Journal.Positions.Where(p => !p.IsOpen).Select(p => p.Id).Order());
+        Assert.All(rig.Journal.Positions.Where(p => !p.IsOpen), p => Assert.Equal(ExitReason.StopLoss, p.ExitReason));
+        Assert.Equal((97.9m - 100m) + (97.9m - 101m), context.Trader.Book.RealizedPnl);
+        venue.Verify(e => e.PlaceOrderAsync(It.Is<OrderRequest>(r => r.Side == OrderSide.Sell), It.IsAny<CancellationToken>()), Times.Exactly(2));
+
+        await rig.Realtime.RunAsync(context, CancellationToken.None); // the same bid again: nothing more to close
+        Assert.Single(context.Trader.Book.OpenPositions);
+        venue.Verify(e => e.PlaceOrderAsync(It.IsAny<OrderRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
     public async Task A_crash_between_order_sent_and_order_recorded_leaves_exactly_one_order_and_one_position()
     {
         var rig = new TradingRig(new ScriptedStrategy { Next = EnterAt(TradingRig.Start.AddMinutes(-1)) });

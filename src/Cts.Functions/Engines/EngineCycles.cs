@@ -19,7 +19,7 @@ public sealed class EngineCycles
         _processors = processors.ToDictionary(p => p.Kind);
         _time = time;
         _cycleTimeout = cycleTimeout;
-        _health = Enum.GetValues<ProcessorKind>().ToDictionary(k => k, _ => new ProcessorHealth());
+        _health = Kinds.ToDictionary(k => k, _ => new ProcessorHealth());
         FlushedAt = time.GetUtcNow();
     }
 
@@ -118,21 +118,27 @@ public sealed class EngineCycles
             h.Value.LastLatencyMs, h.Value.LastRunAt, h.Value.LastSuccessAt, h.Value.LastError),
         StringComparer.Ordinal);
 
+    /// <summary>The processors in the order a status lists them.</summary>
+    public static readonly ProcessorKind[] Kinds = Enum.GetValues<ProcessorKind>();
+
     /// <summary>
-    /// The health of every processor as the status shows it, built fresh for each status and kept by nothing here: the
-    /// status is built every second for the engine-health event and the board keeps it as bytes, so its views die
-    /// young. (Views cached from one status to the next were the newest objects of every engine at each collection,
-    /// ten thousand engines' worth promoted each time.)
+    /// The health of every processor as a status object shows it, built fresh for each caller and kept by nothing here.
+    /// (Views cached from one status to the next were the newest objects of every engine at each collection, ten
+    /// thousand engines' worth promoted each time.) The status board's document is written from <see cref="ViewOf"/>.
     /// </summary>
     public Dictionary<string, ProcessorHealthView> View(ProcessorIntervals intervals)
     {
-        var views = new Dictionary<string, ProcessorHealthView>(_health.Count, StringComparer.Ordinal);
-        foreach (var (kind, health) in _health)
+        var views = new Dictionary<string, ProcessorHealthView>(Kinds.Length, StringComparer.Ordinal);
+        foreach (var kind in Kinds)
         {
-            views[kind.ToWire()] = BuildView(health, (int)intervals.Of(kind).TotalMilliseconds);
+            views[kind.ToWire()] = ViewOf(kind, intervals);
         }
         return views;
     }
+
+    /// <summary>One processor's health as a status shows it (a value: no allocation).</summary>
+    public ProcessorHealthView ViewOf(ProcessorKind kind, ProcessorIntervals intervals) =>
+        BuildView(_health[kind], (int)intervals.Of(kind).TotalMilliseconds);
 
     private static ProcessorHealthView BuildView(ProcessorHealth health, int intervalMs) => new()
     {

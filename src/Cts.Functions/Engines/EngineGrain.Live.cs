@@ -25,11 +25,22 @@ public sealed partial class EngineGrain
         }
     }
 
-    /// <summary>The current status as an <c>engine-health</c> event, now: after a state write that was not a transition.</summary>
+    /// <summary>
+    /// The current status as an <c>engine-health</c> event, now: after a state write that was not a transition. With
+    /// nobody to show the event to (no live stream open here, no other node to relay it to) only this node's status
+    /// board wants it, and takes the document written straight from the engine's fields: no status object is built.
+    /// </summary>
     private void PublishStatus()
     {
-        _lastHealthEvent = time.GetUtcNow();
-        events.Publish(EngineEventTypes.Health, ConnectionId, BuildStatus());
+        var now = time.GetUtcNow();
+        _lastHealthEvent = now;
+        if (events.HealthHasAudience)
+        {
+            events.Publish(EngineEventTypes.Health, ConnectionId, BuildStatus());
+            return;
+        }
+        var fields = StatusFields();
+        board.Take(ConnectionId, StatusJson.Write(in fields), fields.State, now);
     }
 
     private EngineState _allowedActionsState;

@@ -25,6 +25,7 @@ public sealed partial class EngineGrain(
     AuditLog audit,
     AlertPublisher alerts,
     Live.EngineEventBus events,
+    EngineStatusBoard board,
     EngineRecoveryQueue recoveries,
     BackgroundWriteSlots backgroundWrites,
     StorageWatch storage,
@@ -582,12 +583,15 @@ public sealed partial class EngineGrain(
         }
     }
 
-    private EngineStatus BuildStatus()
+    private EngineStatus BuildStatus() => StatusFields().ToStatus();
+
+    /// <summary>What the status reports, read from the state, the run and the cycles (on the stack: see <see cref="EngineStatusFields"/>).</summary>
+    private EngineStatusFields StatusFields()
     {
         var s = state.State;
         var trader = Context?.Trader;
         var current = Current;
-        return new EngineStatus
+        return new EngineStatusFields
         {
             ConnectionId = ConnectionId,
             State = current.Name(),
@@ -595,13 +599,13 @@ public sealed partial class EngineGrain(
             Since = s.Since,
             ConfigVersion = s.ConfigVersion,
             ConnectionVersion = s.ConnectionVersion,
-            RestartRequired = s.RestartReason is not null,
             RestartReason = s.RestartReason,
             LastError = s.LastError,
             Degraded = StorageDegraded ? "storage" : null,
             Retry = s.Retry,
             Escalated = s.Escalated,
-            Processors = _cycles.View(Intervals),
+            Cycles = _cycles,
+            Intervals = Intervals,
             OpenPositions = trader?.Book.OpenPositions.Count ?? s.OpenPositions,
             RealizedPnl = trader?.Book.RealizedPnl ?? s.RealizedPnl,
             UnrealizedPnl = trader?.UnrealizedPnl(Context!.Marks) ?? 0m,

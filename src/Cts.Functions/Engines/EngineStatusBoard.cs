@@ -109,6 +109,18 @@ public sealed partial class EngineStatusBoard : BackgroundService
         return _entries.ContainsKey(connectionId);
     }
 
+    /// <summary>
+    /// A status document an engine of this node hands over directly, current at <paramref name="at"/>: its health
+    /// while no live event would carry it (<see cref="EngineEventBus.HealthHasAudience"/>).
+    /// </summary>
+    public void Take(string connectionId, ReadOnlySpan<byte> json, string state, DateTimeOffset at)
+    {
+        if (_entries.TryGetValue(connectionId, out var line))
+        {
+            line.Take(json, state, at, Interlocked.Increment(ref _version));
+        }
+    }
+
     /// <summary>A status read straight from an engine: the freshest there is, so the board takes it too.</summary>
     public void Offer(EngineStatus status) => Upsert(status.ConnectionId, status, _time.GetUtcNow());
 
@@ -203,7 +215,7 @@ public sealed partial class EngineStatusBoard : BackgroundService
         var startedAt = _time.GetUtcNow();
         try
         {
-            var stored = (await _connections.ListAllAsync(cancellationToken)).Select(c => c.Value.Id).ToHashSet(StringComparer.Ordinal);
+            var stored = (await _connections.ListIdsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             foreach (var id in stored)
             {
                 if (_entries.TryAdd(id, Unknown(startedAt)))

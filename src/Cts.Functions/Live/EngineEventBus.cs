@@ -36,6 +36,7 @@ public sealed class EngineEventBus(TimeProvider time)
     /// <summary>The greatest id of a replayable event that has left the window (0: none has).</summary>
     private long _newestDroppedId;
     private Action<RelayedEvent>? _forward;
+    private int _subscriberCount;
     private Action<EngineEvent>? _observers;
 
     /// <summary>An event of an engine hosted on this node: delivered here and forwarded to the other nodes.</summary>
@@ -46,6 +47,12 @@ public sealed class EngineEventBus(TimeProvider time)
         // Built only for a relay with somewhere to send it: a node alone publishes ten thousand health events a second.
         Volatile.Read(ref _forward)?.Invoke(new RelayedEvent(type, connectionId, at, data));
     }
+
+    /// <summary>
+    /// Whether an <c>engine-health</c> event published now would reach anyone but this node's observers: a live-stream
+    /// subscriber or the relay to other nodes. Without one an engine hands its status to the board directly.
+    /// </summary>
+    public bool HealthHasAudience => Volatile.Read(ref _subscriberCount) > 0 || Volatile.Read(ref _forward) is not null;
 
     /// <summary>Events another node published: delivered here only.</summary>
     public void PublishFromPeer(IEnumerable<RelayedEvent> batch)
@@ -89,6 +96,7 @@ public sealed class EngineEventBus(TimeProvider time)
                 {
                     _subscribers[i].Writer.TryComplete();
                     _subscribers.RemoveAt(i);
+                    Volatile.Write(ref _subscriberCount, _subscribers.Count);
                 }
             }
             observers = _observers;
@@ -111,11 +119,13 @@ public sealed class EngineEventBus(TimeProvider time)
             var missed = lastEventId is { } last ? _recent.Where(e => e.Id > last).ToList() : [];
             var gap = lastEventId is { } seen ? GapAfter(seen) : null;
             _subscribers.Add(channel);
+            Volatile.Write(ref _subscriberCount, _subscribers.Count);
             return new EventSubscription(missed, channel.Reader, () =>
             {
                 lock (_gate)
                 {
                     _subscribers.Remove(channel);
+                    Volatile.Write(ref _subscriberCount, _subscribers.Count);
                 }
             }, gap);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Cts.Functions.Engines;
+using Cts.Functions.Live;
 using Cts.Functions.Security;
 using Cts.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,43 @@ public sealed class StatusBoardTests(AzuriteFixture azurite)
         Assert.Equal("Running", listed["keep"].State());
         Assert.Equal("Idle", listed["fresh"].State());
     }
+
+    [Fact]
+    public async Task A_running_engines_health_reaches_status_all_whether_or_not_a_live_stream_is_open()
+    {
+        var calls = new StatusCalls();
+        await using var host = new CtsAppFactory(azurite, configureServices: s => s.AddSingleton<IIncomingGrainCallFilter>(calls));
+        using var client = host.CreateClient(Roles.Admin);
+        var bus = host.Services.GetRequiredService<EngineEventBus>();
+        await client.StartPaperEngineAsync("board-h");
+        var runs = RealtimeRuns((await ListAsync(client))["board-h"]);
+        var before = calls.Count;
+
+        // Nobody listens to the live stream: the engine hands its status to the board without publishing it.
+        Assert.False(bus.HealthHasAudience);
+        runs = await RunsAfterAsync(client, runs);
+
+        using (var stream = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead))
+        using (var reader = new SseReader(await stream.Content.ReadAsStreamAsync()))
+        {
+            Assert.True(bus.HealthHasAudience);
+            var health = await reader.UntilAsync(
+                e => e.Type == "engine-health" && e.Data["connectionId"]!.GetValue<string>() == "board-h", TimeSpan.FromSeconds(15));
+            Assert.True(RealtimeRuns(health[^1].Data["data"]!) >= runs);
+            runs = await RunsAfterAsync(client, runs);
+        }
+
+        await Deadline.In(TimeSpan.FromSeconds(15)).UntilAsync("the closed stream's subscription ends", () => !bus.HealthHasAudience, () => "");
+        await RunsAfterAsync(client, runs);
+        Assert.Equal(before, calls.Count); // every newer status came from the engine, none from asking it
+    }
+
+    private static long RealtimeRuns(JsonNode status) => status["processors"]!["realtime"]!["runs"]!.GetValue<long>();
+
+    /// <summary>Waits until status-all shows the engine's realtime processor past <paramref name="runs"/> runs; returns the runs shown.</summary>
+    private static Task<long> RunsAfterAsync(HttpClient client, long runs) =>
+        Deadline.In(TimeSpan.FromSeconds(15)).UntilAsync($"status-all shows more than {runs} realtime runs",
+            async () => RealtimeRuns((await ListAsync(client))["board-h"]), shown => shown > runs, () => "", TimeSpan.FromMilliseconds(250));
 
     private static async Task<Dictionary<string, JsonNode>> ListAsync(HttpClient client)
     {

@@ -22,7 +22,7 @@ public sealed partial class OrphanEngineSweeper(
     {
         var days = (await settings.CurrentAsync(cancellationToken)).RetentionDays;
         var cutoff = time.GetUtcNow() - TimeSpan.FromDays(days);
-        var connected = (await connections.ListAllAsync(cancellationToken)).Select(c => c.Value.Id).ToHashSet(StringComparer.Ordinal);
+        var connected = (await connections.ListIdsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var expired = (await records.AllAsync(cancellationToken)).Values
             .Where(r => !connected.Contains(r.ConnectionId) && RestingStates.Contains(r.State) && r.Since < cutoff)
             .OrderBy(r => r.ConnectionId, StringComparer.Ordinal)

@@ -22,6 +22,10 @@ public sealed class ConnectionStore(CtsTables tables)
     public Task<IReadOnlyList<Versioned<Connection>>> ListAllAsync(CancellationToken cancellationToken = default) =>
         _documents.ListAllAsync(cancellationToken);
 
+    /// <summary>The id of every connection, without reading the connections.</summary>
+    public Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken = default) =>
+        _documents.ListIdsAsync(cancellationToken);
+
     /// <summary>Told of every connection this node creates or deletes (id, deleted), after the write; must not block.</summary>
     public event Action<string, bool>? Changed;
 

@@ -54,6 +54,23 @@ public sealed class DocumentStore<T>(CtsTables tables, string tableName, string 
         return items;
     }
 
+    /// <summary>
+    /// The id of every document of this kind, read without the documents: the status board reconciles its listing
+    /// with the connections every 30 s, and ten thousand documents read whole for their ids were ~1 MB/s of garbage.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken = default)
+    {
+        var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        var ids = new List<string>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: [nameof(TableEntity.RowKey)], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            ids.Add(entity.RowKey);
+        }
+        return ids;
+    }
+
     public async Task<(WriteOutcome Outcome, string? ETag)> CreateAsync(string id, T document, CancellationToken cancellationToken = default)
     {
         var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);

@@ -58,7 +58,8 @@ public sealed class EngineRunBuilder(
         // A crash between "order sent" and "order recorded" left intents pending: settle them before trading on.
         await orders.ReconcileAsync(cancellationToken);
 
-        var trader = new Trader(StrategyFactory.Create(preset.ToStrategyParameters()), preset.ToRiskParameters(), book, orders, valuation);
+        var strategy = new MemoizedStrategy(StrategyFactory.Create(preset.ToStrategyParameters()), Math.Max(1, connection.Value.Symbols.Count));
+        var trader = new Trader(strategy, preset.ToRiskParameters(), book, orders, valuation);
         var context = new EngineCycleContext(connectionId, connection.Value.Symbols, exchange, trader);
         return new EngineRun(context, journal, ProcessorIntervals.From(options.Value, preset), currentSettings,
             connection.Value.Version, preset.Version);

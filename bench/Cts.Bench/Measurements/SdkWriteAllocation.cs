@@ -3,7 +3,8 @@ using Azure.Data.Tables;
 namespace Cts.Bench.Measurements;
 
 /// <summary>
-/// What the storage SDK (Azure.Data.Tables) allocates for one write, measured in this process against the same Azurite:
+/// What the storage SDK (Azure.Data.Tables) allocates for one write, measured in this process against the same Azurite
+/// with the host's transaction policy (<c>TransactionBodyOnce</c>, compiled in from the host's source):
 /// a single upsert, and a transaction of four upserts (the shape of an order's completion: intent, fill, summary,
 /// position). The host's allocation in the window is then split into what its writes cost inside the SDK (writes
 /// counted by the host × these) and the rest, which is the host's own code: a transaction's multipart request and
@@ -19,7 +20,9 @@ public static class SdkWriteAllocation
 
     public static async Task<Result> MeasureAsync(string connectionString, TableEntity template)
     {
-        var table = new TableServiceClient(connectionString).GetTableClient("benchsdkallocation");
+        var options = new TableClientOptions();
+        options.AddPolicy(new Cts.Functions.Storage.TransactionBodyOnce(), Azure.Core.HttpPipelinePosition.PerRetry);
+        var table = new TableServiceClient(connectionString, options).GetTableClient("benchsdkallocation");
         await table.CreateIfNotExistsAsync();
         var columns = template.Where(p => p.Key is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).ToList();
         TableEntity Row(int i)

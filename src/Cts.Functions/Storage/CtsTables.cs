@@ -58,7 +58,8 @@ public sealed class CtsTables
     /// moment would otherwise be hit by hundreds of new connections at once and stall longer. The trading lane has
     /// connections of its own, as many as its <see cref="InFlightLimit"/> lets through, so its requests wait in that
     /// limit (outside the network timeout) and never in the HTTP handler's queue; <paramref name="limit"/> is that
-    /// limit (a new one of <see cref="MaxTradingInFlight"/> when not given).
+    /// limit (a new one of <see cref="MaxTradingInFlight"/> when not given). A transaction's body is written once
+    /// (<see cref="TransactionBodyOnce"/>).
     /// </summary>
     public static TableClientOptions ClientOptions(string prefix, StorageLane lane = StorageLane.Control, InFlightLimit? limit = null)
     {
@@ -74,6 +75,7 @@ public sealed class CtsTables
         {
             options.AddPolicy(limit ?? new InFlightLimit(lane, MaxTradingInFlight), HttpPipelinePosition.PerRetry);
         }
+        options.AddPolicy(new TransactionBodyOnce(), HttpPipelinePosition.PerRetry);
         options.Retry.Mode = Azure.Core.RetryMode.Exponential;
         options.Retry.MaxRetries = 3;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);

@@ -8,7 +8,8 @@ namespace Cts.Functions.Engines;
 /// The status-all projection: every connection of the cluster with its engine's latest status document, kept on each
 /// node so <c>GET /api/engines</c> reads memory instead of calling ten thousand grains. It is fed by the live events
 /// (an engine publishes its status on every transition, after every other state write and at most once a second
-/// while it runs; other nodes' events come through the relay) and by this node's connection writes (created and
+/// while it runs; other nodes' events come through the relay; a running engine's once-a-second status comes straight
+/// to <see cref="Take"/> when no live stream or other node would carry it) and by this node's connection writes (created and
 /// deleted connections are announced on the stream so the other nodes' boards follow). It loads the connections table
 /// on first use, asks an engine itself only when a page needs a status it has not heard yet, and reconciles with the table
 /// every <see cref="ReconcileInterval"/> to repair anything a lost node took with it.

@@ -114,11 +114,12 @@ public sealed partial class EngineStatusBoard : BackgroundService
     /// A status document an engine of this node hands over directly, current at <paramref name="at"/>: its health
     /// while no live event would carry it (<see cref="EngineEventBus.HealthHasAudience"/>).
     /// </summary>
-    public void Take(string connectionId, ReadOnlySpan<byte> json, string state, DateTimeOffset at)
+    public void Take(string connectionId, ReadOnlySpan<byte> json, string state, DateTimeOffset at, bool onlyIfUnknown = false)
     {
         if (_entries.TryGetValue(connectionId, out var line))
         {
-            line.Take(json, state, at, Interlocked.Increment(ref _version));
+            // A late event from the node that hosted the engine before is refused by the line.
+            line.Take(json, state, at, Interlocked.Increment(ref _version), onlyIfUnknown);
         }
     }
 
@@ -180,14 +181,8 @@ public sealed partial class EngineStatusBoard : BackgroundService
     /// Takes a newer status of a connection the board lists. A connection it does not list (deleted, or announced
     /// later by another node) is left out: when it is announced it is asked for its status on the next read.
     /// </summary>
-    private void Upsert(string id, EngineStatus status, DateTimeOffset at, bool onlyIfUnknown = false)
-    {
-        if (_entries.TryGetValue(id, out var line))
-        {
-            // A late event from the node that hosted the engine before is refused by the line.
-            line.Take(StatusJson.Write(status), status.State, at, Interlocked.Increment(ref _version), onlyIfUnknown);
-        }
-    }
+    private void Upsert(string id, EngineStatus status, DateTimeOffset at, bool onlyIfUnknown = false) =>
+        Take(id, StatusJson.Write(status), status.State, at, onlyIfUnknown);
 
     private async Task EnsureLoadedAsync(CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ public sealed class DocumentStore<T>(CtsTables tables, string tableName, string 
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
+    /// <summary>The query filter of this kind's rows, built once.</summary>
+    private readonly string _partitionFilter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+
     public string TableName => tableName;
 
     public async Task<Versioned<T>?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -32,8 +35,7 @@ public sealed class DocumentStore<T>(CtsTables tables, string tableName, string 
         int top, string? continuationToken, CancellationToken cancellationToken = default)
     {
         var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, top, cancellationToken: cancellationToken)
+        await foreach (var page in table.QueryAsync<TableEntity>(_partitionFilter, top, cancellationToken: cancellationToken)
                            .AsPages(continuationToken, top).ConfigureAwait(false))
         {
             return (page.Values.Select(ToVersioned).ToList(), page.ContinuationToken);
@@ -45,9 +47,8 @@ public sealed class DocumentStore<T>(CtsTables tables, string tableName, string 
     public async Task<IReadOnlyList<Versioned<T>>> ListAllAsync(CancellationToken cancellationToken = default)
     {
         var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         var items = new List<Versioned<T>>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in table.QueryAsync<TableEntity>(_partitionFilter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             items.Add(ToVersioned(entity));
         }
@@ -61,9 +62,8 @@ public sealed class DocumentStore<T>(CtsTables tables, string tableName, string 
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken cancellationToken = default)
     {
         var table = await tables.GetAsync(tableName, cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         var ids = new List<string>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: [nameof(TableEntity.RowKey)], cancellationToken: cancellationToken)
+        await foreach (var entity in table.QueryAsync<TableEntity>(_partitionFilter, select: [nameof(TableEntity.RowKey)], cancellationToken: cancellationToken)
                            .ConfigureAwait(false))
         {
             ids.Add(entity.RowKey);
